@@ -1,0 +1,65 @@
+package ninja.model;
+
+import ninja.tensor.Tensor;
+
+/**
+ * The whole model, readable: the lecture's chunked forward pass and the manual backward pass, layer by layer.
+ *
+ * <pre>
+ * Xb -> Embedding -> Linear(W1, b1) -> BatchNorm -> Tanh -> Linear(W2, b2) -> CrossEntropy -> loss
+ * </pre>
+ *
+ * The fast path for training is {@link ninja.train.TrainStep}; both are checked against the references.
+ */
+public final class Mlp {
+    private Mlp() {
+    }
+
+    /** The lecture's forward pass in training mode (batch statistics), every intermediate kept. */
+    public static Activations forward(Parameters p, Batch b) {
+        Activations a = new Activations();
+        Embedding.forward(p.C, b, a);                          // emb = C[Xb]; embcat = emb.view(n, -1)
+        a.hprebn = Linear.forward(a.embcat, p.W1, p.b1);       // hprebn = embcat @ W1 + b1
+        BatchNorm.forward(a, p.bngain, p.bnbias);              // bnmeani ... hpreact
+        a.h = Tanh.forward(a.hpreact);                         // h = tanh(hpreact)
+        a.logits = Linear.forward(a.h, p.W2, p.b2);            // logits = h @ W2 + b2
+        CrossEntropy.forward(a, b.yb());                       // logit_maxes ... loss
+        return a;
+    }
+
+    /** Which backward to run for the cross-entropy and batchnorm blocks. */
+    public enum Mode {
+        /** Exercise 1: every atomic step. */
+        ATOMIC,
+        /** Exercises 2 and 3: the fused cross-entropy and batchnorm backward. */
+        FUSED
+    }
+
+    /** The manual backward pass, in reverse order of the forward, writing every gradient into g. */
+    public static Grads backward(Parameters p, Batch b, Activations a, Mode mode, Grads g) {
+        if (mode == Mode.ATOMIC) {
+            CrossEntropy.backward(a, b.yb(), g);
+        } else {
+            CrossEntropy.fusedBackward(a.logits, b.yb(), g);
+        }
+        Linear.backward("logits", "h", a.h, "W2", p.W2, "b2", g);
+        Tanh.backward(a, g);
+        if (mode == Mode.ATOMIC) {
+            BatchNorm.backward(a, p.bngain, g);
+        } else {
+            BatchNorm.fusedBackward(a, p.bngain, g);
+        }
+        Linear.backward("hprebn", "embcat", a.embcat, "W1", p.W1, "b1", g);
+        Embedding.backward(p.C, b, g);
+        return g;
+    }
+
+    /** The gradients of the seven trainable tensors, in {@link Parameters#NAMES} order. */
+    public static Tensor[] parameterGrads(Grads g) {
+        Tensor[] out = new Tensor[Parameters.NAMES.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = g.get(Parameters.NAMES.get(i));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,180 @@
+package ninja.rng;
+
+/**
+ * PyTorch's CPU generator, {@code torch.Generator().manual_seed(seed)}, reproduced bit for bit for the draws the
+ * lecture makes: {@code randn}, {@code randint} and {@code multinomial(probs, 1)}.
+ *
+ * <p>Torch's CPU generator is an MT19937 seeded with {@code init_genrand} on the low 32 bits of the seed.
+ * {@code random()} is one 32-bit output; {@code random64()} is two, the first one the high word. The normal
+ * distribution has two code paths in ATen ({@code normal_kernel}): tensors of 16 or more float elements are
+ * filled with 24-bit uniforms and then transformed 16 at a time by Box-Muller in float
+ * ({@code normal_fill}); smaller ones draw doubles from 53-bit uniforms, one Box-Muller pair per two
+ * elements, the second half cached in the generator.
+ */
+public final class TorchGenerator {
+    private final Mt19937 mt = new Mt19937();
+    private long seed;
+    /** ATen's {@code next_double_normal_sample}: the cached sine half of the last small-path Box-Muller pair. */
+    private boolean hasCachedNormal;
+    private double cachedNormal;
+
+    public TorchGenerator(long seed) {
+        manualSeed(seed);
+    }
+
+    /** {@code manual_seed(seed)}: resets the engine and the cached normal. */
+    public TorchGenerator manualSeed(long seed) {
+        this.seed = seed;
+        mt.initGenrand((int) seed);
+        hasCachedNormal = false;
+        return this;
+    }
+
+    public long initialSeed() {
+        return seed;
+    }
+
+    /** {@code CPUGeneratorImpl::random()}: 32 random bits, unsigned. */
+    public long random() {
+        return Integer.toUnsignedLong(mt.nextInt());
+    }
+
+    /** {@code CPUGeneratorImpl::random64()}: the first 32-bit draw is the high word. */
+    public long random64() {
+        long hi = random();
+        long lo = random();
+        return (hi << 32) | lo;
+    }
+
+    /** {@code uniform_real_distribution<float>(0, 1)}: 24 random bits scaled into [0, 1). */
+    public float uniformFloat() {
+        return (random() & ((1 << 24) - 1)) * (1.0f / (1 << 24));
+    }
+
+    /** {@code uniform_real_distribution<double>(0, 1)}: 53 random bits of random64() scaled into [0, 1). */
+    public double uniformDouble() {
+        return (random64() & ((1L << 53) - 1)) * (1.0 / (1L << 53));
+    }
+
+    /** {@code torch.randn(n, generator=g)} as float32 values in a new array. */
+    public float[] randn(int n) {
+        float[] out = new float[n];
+        randn(out);
+        return out;
+    }
+
+    /** Fills {@code out} as {@code torch.randn(out.length, generator=g)} would. */
+    public void randn(float[] out) {
+        int n = out.length;
+        if (n >= 16) {
+            normalFill(out);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[i] = (float) normalDouble();
+            }
+        }
+    }
+
+    /** ATen {@code normal_fill}: all uniforms first, then Box-Muller over blocks of 16; a ragged tail redraws the last 16. */
+    private void normalFill(float[] data) {
+        int size = data.length;
+        for (int i = 0; i < size; i++) {
+            data[i] = uniformFloat();
+        }
+        for (int i = 0; i < size - 15; i += 16) {
+            normalFill16(data, i);
+        }
+        if (size % 16 != 0) {
+            int start = size - 16;
+            for (int i = 0; i < 16; i++) {
+                data[start + i] = uniformFloat();
+            }
+            normalFill16(data, start);
+        }
+    }
+
+    /** ATen {@code normal_fill_16}, float arithmetic as in C++ (theta is computed in double, then rounded). */
+    private static void normalFill16(float[] data, int off) {
+        for (int j = 0; j < 8; j++) {
+            float u1 = 1 - data[off + j];
+            float u2 = data[off + j + 8];
+            float radius = (float) Math.sqrt(-2 * logf(u1));
+            float theta = (float) (2.0f * Math.PI * u2);
+            data[off + j] = radius * cosf(theta);
+            data[off + j + 8] = radius * sinf(theta);
+        }
+    }
+
+    /** {@code at::normal_distribution<double>(0, 1)} with the generator's cached second sample. */
+    public double normalDouble() {
+        if (hasCachedNormal) {
+            hasCachedNormal = false;
+            return cachedNormal;
+        }
+        double u1 = uniformDouble();
+        double u2 = uniformDouble();
+        double r = Math.sqrt(-2.0 * Math.log1p(-u2));
+        double theta = 2.0 * Math.PI * u1;
+        cachedNormal = r * Math.sin(theta);
+        hasCachedNormal = true;
+        return r * Math.cos(theta);
+    }
+
+    /** {@code torch.randint(low, high, (n,), generator=g)}: {@code random() % range + low} for ranges below 2^32. */
+    public int[] randint(int low, int high, int n) {
+        int[] out = new int[n];
+        randint(low, high, out);
+        return out;
+    }
+
+    public void randint(int low, int high, int[] out) {
+        if (high <= low) {
+            throw new IllegalArgumentException("randint needs low < high, got " + low + ", " + high);
+        }
+        long range = (long) high - low;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) (random() % range + low);
+        }
+    }
+
+    // glibc's float functions round to nearest in all but rare cases; computing in double and rounding once
+    // gives the correctly rounded result, which the tests against libtorch check.
+    static float logf(float x) {
+        return (float) Math.log(x);
+    }
+
+    static float cosf(float x) {
+        return (float) Math.cos(x);
+    }
+
+    static float sinf(float x) {
+        return (float) Math.sin(x);
+    }
+
+    /** Engine state plus the cached normal, for checkpoints. */
+    public long[] state() {
+        int[] s = mt.state();
+        long[] out = new long[s.length + 3];
+        for (int i = 0; i < s.length; i++) {
+            out[i] = s[i];
+        }
+        out[s.length] = seed;
+        out[s.length + 1] = hasCachedNormal ? 1 : 0;
+        out[s.length + 2] = Double.doubleToRawLongBits(cachedNormal);
+        return out;
+    }
+
+    public void setState(long[] st) {
+        if (st.length != 628) {
+            throw new IllegalArgumentException("not a torch generator state: " + st.length + " words, expected 628");
+        }
+        int[] s = new int[625];
+        for (int i = 0; i < 625; i++) {
+            s[i] = (int) st[i];
+        }
+        mt.setState(s);
+        seed = st[625];
+        hasCachedNormal = st[626] != 0;
+        cachedNormal = Double.longBitsToDouble(st[627]);
+    }
+}
