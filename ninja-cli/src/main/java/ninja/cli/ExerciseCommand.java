@@ -1,0 +1,13 @@
+package ninja.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Placeholder until its issue lands; exits 2 with a message. */
+@Command(name = "exercise", mixinStandardHelpOptions = true, description = "(not yet available)")
+final class ExerciseCommand implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        throw new Errors.UserError("'exercise' is not available yet");
+    }
+}

@@ -1,0 +1,45 @@
+package ninja.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import ninja.data.DataLocator;
+import ninja.data.Names;
+import ninja.model.Config;
+import picocli.CommandLine.Option;
+
+/** The options every model command shares: which data, which configuration, and size overrides. */
+final class ModelOptions {
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "names file (default: $NINJA_DATA, ./names.txt, the cached copy, or a one-time download)")
+    Path data;
+
+    @Option(names = "--config", defaultValue = "notebook",
+            description = "model configuration: notebook (n_hidden 200, the notebook's init) or lecture (n_hidden 64, bngain/bnbias drawn from g); default ${DEFAULT-VALUE}")
+    String config;
+
+    @Option(names = "--hidden", paramLabel = "N", description = "n_hidden, neurons in the hidden layer")
+    Integer hidden;
+
+    @Option(names = "--embd", paramLabel = "N", description = "n_embd, size of a character embedding")
+    Integer embd;
+
+    @Option(names = "--block", paramLabel = "N", description = "block_size, characters of context")
+    Integer block;
+
+    @Option(names = "--batch", paramLabel = "N", description = "batch size (at least 2)")
+    Integer batch;
+
+    @Option(names = "--seed", paramLabel = "N", description = "generator seed (default 2147483647)")
+    Long seed;
+
+    Config config() {
+        return Config.named(config).with(embd, hidden, block, batch, seed);
+    }
+
+    Names names() {
+        Map<String, String> env = System.getenv();
+        DataLocator locator = new DataLocator(env, Path.of(""), DataLocator.defaultCacheDir(env),
+                new Downloads.ProgressDownloader());
+        return Names.read(locator.locate(data));
+    }
+}
