@@ -8,7 +8,7 @@ package ninja.rng;
  * {@code random()} is one 32-bit output; {@code random64()} is two, the first one the high word. The normal
  * distribution has two code paths in ATen ({@code normal_kernel}): tensors of 16 or more float elements are
  * filled with 24-bit uniforms and then transformed 16 at a time by Box-Muller in float
- * ({@code normal_fill}); smaller ones draw doubles from 53-bit uniforms, one Box-Muller pair per two
+ * ({@code normal_fill_AVX2}, see {@link CephesAvx}); smaller ones draw doubles from 53-bit uniforms, one Box-Muller pair per two
  * elements, the second half cached in the generator.
  */
 public final class TorchGenerator {
@@ -93,15 +93,22 @@ public final class TorchGenerator {
         }
     }
 
-    /** ATen {@code normal_fill_16}, float arithmetic as in C++ (theta is computed in double, then rounded). */
+    /**
+     * ATen {@code normal_fill_16_AVX2} (the kernel libtorch's x86-64 build runs): Box-Muller on 8 pairs,
+     * u1 = 1 - data[j], u2 = data[j+8]; radius = sqrt(-2 log u1), theta = 2 pi u2, with avx_mathfun's
+     * log and sincos ({@link CephesAvx}); data[j] = radius cos theta, data[j+8] = radius sin theta.
+     */
     private static void normalFill16(float[] data, int off) {
+        float twoPi = (float) (2.0f * Math.PI);
+        float[] sc = new float[2];
         for (int j = 0; j < 8; j++) {
-            float u1 = 1 - data[off + j];
-            float u2 = data[off + j + 8];
-            float radius = (float) Math.sqrt(-2 * logf(u1));
-            float theta = (float) (2.0f * Math.PI * u2);
-            data[off + j] = radius * cosf(theta);
-            data[off + j + 8] = radius * sinf(theta);
+            float u1 = 1.0f - data[off + j];
+            float theta = twoPi * data[off + j + 8];
+            float radius = (float) Math.sqrt(-2.0f * CephesAvx.log(u1));
+            CephesAvx.sincos(theta, sc);
+            // the kernel ends with fma(n, std, mean); for std 1 and mean 0 that only turns -0 into +0
+            data[off + j] = Math.fma(radius * sc[1], 1.0f, 0.0f);
+            data[off + j + 8] = Math.fma(radius * sc[0], 1.0f, 0.0f);
         }
     }
 
@@ -135,20 +142,6 @@ public final class TorchGenerator {
         for (int i = 0; i < out.length; i++) {
             out[i] = (int) (random() % range + low);
         }
-    }
-
-    // glibc's float functions round to nearest in all but rare cases; computing in double and rounding once
-    // gives the correctly rounded result, which the tests against libtorch check.
-    static float logf(float x) {
-        return (float) Math.log(x);
-    }
-
-    static float cosf(float x) {
-        return (float) Math.cos(x);
-    }
-
-    static float sinf(float x) {
-        return (float) Math.sin(x);
     }
 
     /** Engine state plus the cached normal, for checkpoints. */
