@@ -127,7 +127,10 @@ public final class TorchGenerator {
         return r * Math.cos(theta);
     }
 
-    /** {@code torch.randint(low, high, (n,), generator=g)}: {@code random() % range + low} for ranges below 2^32. */
+    /**
+     * {@code torch.randint(low, high, (n,), generator=g)}: {@code random() % range + low}, or
+     * {@code random64() % range + low} for ranges of 2^28 and more (ATen's uniform_int_from_to_distribution).
+     */
     public int[] randint(int low, int high, int n) {
         int[] out = new int[n];
         randint(low, high, out);
@@ -140,7 +143,8 @@ public final class TorchGenerator {
         }
         long range = (long) high - low;
         for (int i = 0; i < out.length; i++) {
-            out[i] = (int) (random() % range + low);
+            long r = range >= 1L << 28 ? Long.remainderUnsigned(random64(), range) : random() % range;
+            out[i] = (int) (r + low);
         }
     }
 
