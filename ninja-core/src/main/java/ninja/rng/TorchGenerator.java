@@ -93,15 +93,26 @@ public final class TorchGenerator {
         }
     }
 
-    /** ATen {@code normal_fill_16}, float arithmetic as in C++ (theta is computed in double, then rounded). */
+    /** 2*pi as the AVX2 kernel holds it: {@code _mm256_set1_ps(2.0f * c10::pi<double>)}. */
+    private static final float TWO_PI = (float) (2.0f * Math.PI);
+
+    /**
+     * ATen {@code normal_fill_16_AVX2}, the path libtorch takes on x86 CPUs with AVX2 (checked bit for bit
+     * against libtorch 2.7.1 in ninja-torch): Box-Muller in float with avx_mathfun's log and sincos,
+     * {@code theta} rounded to float before the sincos (the portable {@code normal_fill_16} computes it in
+     * double and calls the C library, and gives different bits in about a third of the draws).
+     */
     private static void normalFill16(float[] data, int off) {
+        float[] sc = new float[2];
         for (int j = 0; j < 8; j++) {
-            float u1 = 1 - data[off + j];
+            float u1 = 1.0f - data[off + j];
             float u2 = data[off + j + 8];
-            float radius = (float) Math.sqrt(-2 * logf(u1));
-            float theta = (float) (2.0f * Math.PI * u2);
-            data[off + j] = radius * cosf(theta);
-            data[off + j + 8] = radius * sinf(theta);
+            float radius = (float) Math.sqrt(-2.0f * AvxMathfun.log(u1)); // sqrt_ps is correctly rounded
+            float theta = TWO_PI * u2;
+            AvxMathfun.sincos(theta, sc);
+            // fmadd(n, std = 1, mean = 0): exact, except that it turns -0 into +0
+            data[off + j] = radius * sc[1] + 0.0f;
+            data[off + j + 8] = radius * sc[0] + 0.0f;
         }
     }
 
@@ -120,7 +131,11 @@ public final class TorchGenerator {
         return r * Math.cos(theta);
     }
 
-    /** {@code torch.randint(low, high, (n,), generator=g)}: {@code random() % range + low} for ranges below 2^32. */
+    /**
+     * {@code torch.randint(low, high, (n,), generator=g)}: {@code random() % range + low}, or {@code random64() %
+     * range + low} for ranges of 2^28 or more (ATen's {@code uniform_int_from_to_distribution} in the public
+     * builds; the 2^32 threshold in the same source is for Meta's internal build only).
+     */
     public int[] randint(int low, int high, int n) {
         int[] out = new int[n];
         randint(low, high, out);
@@ -132,23 +147,15 @@ public final class TorchGenerator {
             throw new IllegalArgumentException("randint needs low < high, got " + low + ", " + high);
         }
         long range = (long) high - low;
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (int) (random() % range + low);
+        if (range >= 1L << 28) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (int) (Long.remainderUnsigned(random64(), range) + low);
+            }
+        } else {
+            for (int i = 0; i < out.length; i++) {
+                out[i] = (int) (random() % range + low);
+            }
         }
-    }
-
-    // glibc's float functions round to nearest in all but rare cases; computing in double and rounding once
-    // gives the correctly rounded result, which the tests against libtorch check.
-    static float logf(float x) {
-        return (float) Math.log(x);
-    }
-
-    static float cosf(float x) {
-        return (float) Math.cos(x);
-    }
-
-    static float sinf(float x) {
-        return (float) Math.sin(x);
     }
 
     /** Engine state plus the cached normal, for checkpoints. */
