@@ -8,8 +8,8 @@ package ninja.rng;
  * {@code random()} is one 32-bit output; {@code random64()} is two, the first one the high word. The normal
  * distribution has two code paths in ATen ({@code normal_kernel}): tensors of 16 or more float elements are
  * filled with 24-bit uniforms and then transformed 16 at a time by Box-Muller in float
- * ({@code normal_fill}); smaller ones draw doubles from 53-bit uniforms, one Box-Muller pair per two
- * elements, the second half cached in the generator.
+ * ({@code normal_fill_AVX2}, with avx_mathfun's log and sincos, see {@link AvxMathfun}); smaller ones draw
+ * doubles from 53-bit uniforms, one Box-Muller pair per two elements, the second half cached in the generator.
  */
 public final class TorchGenerator {
     private final Mt19937 mt = new Mt19937();
