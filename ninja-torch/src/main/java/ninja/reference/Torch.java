@@ -51,13 +51,18 @@ public final class Torch {
             }
             return e;
         } catch (Throwable t) { // UnsatisfiedLinkError, EngineException, IllegalArgumentException...
-            Throwable root = t;
-            while (root.getCause() != null && root.getCause() != root) {
-                root = root.getCause();
-            }
-            String why = String.valueOf(root.getMessage()).lines().findFirst().orElse(root.getClass().getSimpleName());
-            throw new UnavailableException("libtorch (DJL PyTorch engine, offline) could not start: " + why, t);
+            throw new UnavailableException("libtorch (DJL PyTorch engine, offline) could not start: " + why(t), t);
         }
+    }
+
+    /** The first line of each distinct message down the cause chain, joined: one line that says why. */
+    private static String why(Throwable t) {
+        java.util.LinkedHashSet<String> parts = new java.util.LinkedHashSet<>();
+        for (Throwable c = t; c != null && parts.size() < 4; c = c.getCause() == c ? null : c.getCause()) {
+            String msg = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+            parts.add(msg.lines().findFirst().orElse("").strip());
+        }
+        return String.join(": ", parts);
     }
 
     private static void setDefault(String key, String value) {
