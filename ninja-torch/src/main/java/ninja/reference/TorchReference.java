@@ -1,0 +1,159 @@
+package ninja.reference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import ninja.check.Fingerprint;
+import ninja.check.Reference;
+import ninja.model.Batch;
+import ninja.model.Grads;
+import ninja.model.Parameters;
+import ninja.tensor.Tensor;
+
+/**
+ * The lecture's "PyTorch backward pass": its chunked forward pass run with real libtorch ops in float32, in the
+ * lecture's order of operations, and the autograd gradient of the loss for all 26 tensors of Exercise 1.
+ *
+ * <p>DJL has no {@code retain_grad()}: the gradient of a non-leaf reads as zeros. So the parameters' gradients
+ * come from one backward pass, and each intermediate's from a pass of its own: the intermediate is detached into
+ * a fresh leaf and every step after it in the forward order is recomputed from it (steps that do not depend on
+ * it recompute constants), then backward. Autograd, not our formulas, computes every number.
+ */
+public final class TorchReference implements Reference {
+    /** The forward steps, in the lecture's order; each names the value it computes. */
+    static final List<String> STEPS = List.of("emb", "embcat", "hprebn", "bnmeani", "bndiff", "bndiff2", "bnvar",
+            "bnvar_inv", "bnraw", "hpreact", "h", "logits", "logit_maxes", "norm_logits", "counts", "counts_sum",
+            "counts_sum_inv", "probs", "logprobs", "loss");
+
+    @Override
+    public String name() {
+        return "torch";
+    }
+
+    @Override
+    public Result compute(Parameters p, Batch b) {
+        Fingerprint fingerprint = Fingerprint.of(p, b);
+        // one GradientCollector may be open per JVM, so one computation at a time
+        synchronized (TorchReference.class) {
+            try (NDManager m = Torch.newManager();
+                    GradientCollector gc = Torch.engine().newGradientCollector()) {
+                return run(m, gc, p, b, fingerprint);
+            }
+        }
+    }
+
+    private static Result run(NDManager m, GradientCollector gc, Parameters p, Batch b, Fingerprint fingerprint) {
+        Graph g = new Graph(m, p, b);
+
+        // pass 1: the parameters as leaves, as in the lecture
+        Map<String, NDArray> params = new LinkedHashMap<>();
+        Map<String, Tensor> paramValues = p.byName();
+        for (String name : Parameters.NAMES) {
+            NDArray leaf = Torch.toNd(m, paramValues.get(name));
+            leaf.setRequiresGradient(true);
+            params.put(name, leaf);
+        }
+        Map<String, NDArray> values = g.forward(params, new LinkedHashMap<>(), 0);
+        NDArray loss = values.get("loss");
+        gc.backward(loss);
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (String name : Parameters.NAMES) {
+            grads.put(name, Torch.toTensor(params.get(name).getGradient()));
+        }
+
+        // one pass per intermediate: it becomes a leaf, everything downstream is recomputed from it
+        Map<String, NDArray> constParams = new LinkedHashMap<>();
+        params.forEach((k, v) -> constParams.put(k, v.stopGradient()));
+        Map<String, NDArray> constValues = new LinkedHashMap<>();
+        values.forEach((k, v) -> constValues.put(k, v.stopGradient()));
+        for (String name : Grads.EXERCISE1) {
+            int step = STEPS.indexOf(name);
+            if (step < 0) {
+                continue; // a parameter
+            }
+            Map<String, NDArray> start = new LinkedHashMap<>(constValues);
+            NDArray leaf = constValues.get(name).duplicate();
+            leaf.setRequiresGradient(true);
+            start.put(name, leaf);
+            gc.backward(g.forward(constParams, start, step + 1).get("loss"));
+            grads.put(name, Torch.toTensor(leaf.getGradient()));
+        }
+
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (String name : STEPS) {
+            out.put(name, Torch.toTensor(constValues.get(name)));
+        }
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (String name : Grads.EXERCISE1) {
+            ordered.put(name, grads.get(name));
+        }
+        return new Result(out, ordered, out.get("loss").item(), fingerprint);
+    }
+
+    /** The forward pass over one batch, with its constants created once and kept referenced (see the brief). */
+    private static final class Graph {
+        final int n;
+        final NDArray xb;
+        final NDIndex picked;
+        final NDArray invN;
+        final NDArray invNm1;
+        final NDArray eps;
+        final NDArray minusHalf;
+        final NDArray minusOne;
+
+        Graph(NDManager m, Parameters p, Batch b) {
+            n = b.n();
+            xb = Torch.indices(m, b.xb(), n, b.blockSize());
+            int[] rows = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = i;
+            }
+            picked = new NDIndex("{}, {}", Torch.indices(m, rows, n), Torch.indices(m, b.yb(), n));
+            // Python floats meet a float32 tensor as float32: 1/n and 1/(n-1) are rounded to float once
+            invN = Torch.scalar(m, (float) (1.0 / n));
+            invNm1 = Torch.scalar(m, (float) (1.0 / (n - 1)));
+            eps = Torch.scalar(m, 1e-5f);
+            minusHalf = Torch.scalar(m, -0.5f);
+            minusOne = Torch.scalar(m, -1f);
+        }
+
+        /** Runs the steps from {@code from} on, reading earlier values (and the leaf) from {@code v}. */
+        Map<String, NDArray> forward(Map<String, NDArray> p, Map<String, NDArray> v, int from) {
+            for (int s = from; s < STEPS.size(); s++) {
+                String name = STEPS.get(s);
+                v.put(name, step(name, p, v));
+            }
+            return v;
+        }
+
+        private NDArray step(String name, Map<String, NDArray> p, Map<String, NDArray> v) {
+            return switch (name) {
+                case "emb" -> p.get("C").get(new NDIndex("{}", xb));                             // C[Xb]
+                case "embcat" -> v.get("emb").reshape(n, -1);                                     // emb.view(n, -1)
+                case "hprebn" -> v.get("embcat").matMul(p.get("W1")).add(p.get("b1"));           // embcat @ W1 + b1
+                case "bnmeani" -> invN.mul(v.get("hprebn").sum(new int[] {0}, true));             // 1/n*hprebn.sum(0, keepdim=True)
+                case "bndiff" -> v.get("hprebn").sub(v.get("bnmeani"));                           // hprebn - bnmeani
+                case "bndiff2" -> v.get("bndiff").square();                                       // bndiff**2
+                case "bnvar" -> invNm1.mul(v.get("bndiff2").sum(new int[] {0}, true));            // 1/(n-1)*(bndiff2).sum(0, keepdim=True)
+                case "bnvar_inv" -> v.get("bnvar").add(eps).pow(minusHalf);                       // (bnvar + 1e-5)**-0.5
+                case "bnraw" -> v.get("bndiff").mul(v.get("bnvar_inv"));                          // bndiff * bnvar_inv
+                case "hpreact" -> p.get("bngain").mul(v.get("bnraw")).add(p.get("bnbias"));      // bngain * bnraw + bnbias
+                case "h" -> v.get("hpreact").tanh();                                              // torch.tanh(hpreact)
+                case "logits" -> v.get("h").matMul(p.get("W2")).add(p.get("b2"));                // h @ W2 + b2
+                case "logit_maxes" -> v.get("logits").max(new int[] {1}, true);                   // logits.max(1, keepdim=True).values
+                case "norm_logits" -> v.get("logits").sub(v.get("logit_maxes"));                  // logits - logit_maxes
+                case "counts" -> v.get("norm_logits").exp();                                      // norm_logits.exp()
+                case "counts_sum" -> v.get("counts").sum(new int[] {1}, true);                    // counts.sum(1, keepdims=True)
+                case "counts_sum_inv" -> v.get("counts_sum").pow(minusOne);                       // counts_sum**-1
+                case "probs" -> v.get("counts").mul(v.get("counts_sum_inv"));                     // counts * counts_sum_inv
+                case "logprobs" -> v.get("probs").log();                                          // probs.log()
+                case "loss" -> v.get("logprobs").get(picked).mean().neg();                        // -logprobs[range(n), Yb].mean()
+                default -> throw new IllegalStateException(name);
+            };
+        }
+    }
+}
