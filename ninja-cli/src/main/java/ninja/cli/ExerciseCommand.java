@@ -139,6 +139,7 @@ final class ExerciseCommand implements Runnable {
             }
             Path file = ExerciseFiles.toGrade(path);
             String source = ExerciseFiles.read(file);
+            ReferenceLoader.className(reference); // a wrong name fails before the compile
             Class<?> learner;
             try {
                 learner = LearnerCompiler.compile(file, source, ExerciseFiles.className(file));

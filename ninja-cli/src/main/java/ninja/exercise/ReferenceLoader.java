@@ -16,11 +16,17 @@ public final class ReferenceLoader {
     private ReferenceLoader() {
     }
 
-    public static Reference load(String name) {
+    /** The class behind a --reference name; an unknown name is an error. */
+    public static String className(String name) {
         String className = CLASSES.get(name);
         if (className == null) {
             throw new IllegalArgumentException("no reference named '" + name + "' (choose torch or fd)");
         }
+        return className;
+    }
+
+    public static Reference load(String name) {
+        String className = className(name);
         try {
             return (Reference) Class.forName(className).getDeclaredConstructor().newInstance();
         } catch (ClassNotFoundException | NoSuchMethodException e) {
