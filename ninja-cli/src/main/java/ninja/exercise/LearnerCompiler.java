@@ -77,7 +77,7 @@ public final class LearnerCompiler {
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
                     problems.add(new Problem(file.toString(), Math.max(0, d.getLineNumber()),
-                            d.getMessage(Locale.ROOT).lines().findFirst().orElse("")));
+                            message(d.getMessage(Locale.ROOT))));
                 }
             }
             throw new CompileError(file.toString(), problems);
@@ -95,6 +95,15 @@ public final class LearnerCompiler {
         }
         throw new CompileError(file.toString(), List.of(new Problem(file.toString(), 0,
                 "no top-level class named " + className + " (the class must be named as its file)")));
+    }
+
+    /** javac's message on one line: "cannot find symbol (symbol: method foo(), location: ...)". */
+    static String message(String javac) {
+        List<String> lines = javac.lines().map(l -> l.strip().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) {
+            return "";
+        }
+        return lines.size() == 1 ? lines.get(0) : lines.get(0) + " (" + String.join(", ", lines.subList(1, lines.size())) + ")";
     }
 
     /** The running JVM's class path, plus where ninja-core was loaded from (surefire may hide it in a manifest). */

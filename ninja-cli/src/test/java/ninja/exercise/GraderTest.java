@@ -144,7 +144,8 @@ class GraderTest {
                 .isInstanceOfSatisfying(LearnerCompiler.CompileError.class, e -> {
                     assertThat(e.problems()).hasSize(1);
                     assertThat(e.problems().get(0).format())
-                            .startsWith("Broken.java:" + line + ": error: cannot find symbol");
+                            .startsWith("Broken.java:" + line + ": error: cannot find symbol")
+                            .contains("symbol: variable W3");
                 });
     }
 
