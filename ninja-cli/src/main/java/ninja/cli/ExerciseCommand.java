@@ -1,13 +1,208 @@
 package ninja.cli;
 
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import ninja.check.Reference;
+import ninja.data.Splits;
+import ninja.exercise.ExerciseFiles;
+import ninja.exercise.ExerciseTemplate;
+import ninja.exercise.GradeTable;
+import ninja.exercise.Grader;
+import ninja.exercise.LearnerCompiler;
+import ninja.exercise.ReferenceLoader;
+import ninja.exercise.Steps;
+import ninja.model.Batch;
+import ninja.model.Config;
+import ninja.model.Parameters;
+import ninja.rng.TorchGenerator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until its issue lands; exits 2 with a message. */
-@Command(name = "exercise", mixinStandardHelpOptions = true, description = "(not yet available)")
-final class ExerciseCommand implements Callable<Integer> {
+/** Learner mode: write the exercise file, grade it against the reference, write the solution. */
+@Command(name = "exercise", mixinStandardHelpOptions = true,
+        description = "Learner mode: do the lecture's Exercises 1-3 yourself, in one Java file, graded row by row.",
+        subcommands = {ExerciseCommand.New.class, ExerciseCommand.Grade.class, ExerciseCommand.Solution.class})
+final class ExerciseCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new Errors.UserError("'exercise' is not available yet");
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: new, grade or solution");
+    }
+
+    @Command(name = "new", mixinStandardHelpOptions = true,
+            description = "Write DIR/Backprop.java: the forward pass written, one blank per gradient.")
+    static final class New implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "DIR", description = "directory for the exercise (created if missing)")
+        Path dir;
+
+        @Option(names = "--force", description = "replace an existing Backprop.java (your work in it is lost)")
+        boolean force;
+
+        @Option(names = "--json", description = "print one JSON object")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path file = ExerciseFiles.exerciseFile(dir);
+            ExerciseFiles.write(file, ExerciseTemplate.exercise(), force);
+            PrintWriter out = spec.commandLine().getOut();
+            int blanks = Steps.ALL.size() - 1;
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", file.toString());
+                m.put("blanks", blanks);
+                m.put("methods", Steps.ALL.stream().map(s -> s.signature()).toList());
+                Json.print(out, m);
+            } else {
+                out.printf("wrote %s: %d blanks (Exercise 1's 26 gradients, dlogprobs done as the example; Exercises 2, 3)%n",
+                        file, blanks);
+                out.printf("fill them in, then: ./ninja exercise grade %s%n", dir);
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "solution", mixinStandardHelpOptions = true,
+            description = "Write the reference solution beside the exercise: DIR/BackpropSolution.java.")
+    static final class Solution implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "DIR", description = "the exercise directory")
+        Path dir;
+
+        @Option(names = "--force", description = "replace an existing BackpropSolution.java")
+        boolean force;
+
+        @Option(names = "--json", description = "print one JSON object")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path file = ExerciseFiles.solutionFile(dir);
+            ExerciseFiles.write(file, ExerciseTemplate.solution(), force);
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                Json.print(out, Map.of("file", file.toString()));
+            } else {
+                out.printf("wrote %s (grade it: ./ninja exercise grade %s)%n", file, file);
+            }
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "grade", mixinStandardHelpOptions = true,
+            description = "Compile DIR/Backprop.java (or the given .java file), run each gradient on the notebook's batch "
+                    + "fed the reference's upstream gradients, and compare. Exit 0 when every row is done, 1 otherwise, "
+                    + "2 when it does not compile.")
+    static final class Grade implements Callable<Integer> {
+        @CommandLine.Parameters(paramLabel = "PATH", description = "the exercise directory, or a .java file in the same form")
+        Path path;
+
+        @Mixin
+        ModelOptions model;
+
+        @Option(names = "--reference", defaultValue = "torch",
+                description = "torch (libtorch autograd) or fd (finite differences); default ${DEFAULT-VALUE}")
+        String reference;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "5",
+                description = "time limit per gradient; default ${DEFAULT-VALUE} s")
+        double timeout;
+
+        @Option(names = "--json", description = "print one JSON object")
+        boolean json;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            if (!(timeout > 0 && timeout <= 3600)) {
+                throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
+            }
+            Path file = ExerciseFiles.toGrade(path);
+            String source = ExerciseFiles.read(file);
+            ReferenceLoader.className(reference); // a wrong name fails before the compile
+            Class<?> learner;
+            try {
+                learner = LearnerCompiler.compile(file, source, ExerciseFiles.className(file));
+            } catch (LearnerCompiler.CompileError e) {
+                return compileError(out, e);
+            }
+            Config cfg = model.config();
+            Splits s = Splits.of(model.names(), cfg.blockSize());
+            TorchGenerator g = new TorchGenerator(cfg.seed());
+            Parameters p = Parameters.init(cfg, s.vocab().size(), g);
+            Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
+            Reference ref = ReferenceLoader.load(reference);
+            Grader grader = new Grader(ref, Duration.ofMillis(Math.round(timeout * 1000)));
+            Grader.Report report;
+            PrintStream stdout = System.out;
+            if (json) {
+                System.setOut(System.err); // the learner's prints must not break the one JSON object
+            }
+            try {
+                report = grader.grade(learner, p, b);
+            } finally {
+                System.setOut(stdout);
+            }
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", file.toString());
+                m.put("reference", report.reference());
+                m.put("config", InitCommand.configJson(cfg));
+                m.put("loss", report.loss());
+                m.put("all_done", report.allDone());
+                m.put("done", report.count(Grader.Status.DONE));
+                m.put("total", report.rows().size());
+                m.put("stopped", report.stopped());
+                m.put("rows", Grader.json(report));
+                Json.print(out, m);
+            } else {
+                out.printf("grading %s against %s (config %s, batch %d)%n", file, report.reference(), cfg.name(), b.n());
+                GradeTable.lines(report).forEach(out::println);
+            }
+            out.flush();
+            return report.allDone() ? Main.OK : Main.CHECK_FAILED;
+        }
+
+        private int compileError(PrintWriter out, LearnerCompiler.CompileError e) {
+            if (json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", path.toString());
+                m.put("compiled", false);
+                List<Map<String, Object>> errors = e.problems().stream().map(p -> {
+                    Map<String, Object> pm = new LinkedHashMap<>();
+                    pm.put("file", p.file());
+                    pm.put("line", p.line());
+                    pm.put("message", p.message());
+                    return pm;
+                }).toList();
+                m.put("errors", errors);
+                Json.print(out, m);
+            }
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ninja: error: " + e.getMessage());
+            e.problems().forEach(p -> err.println(p.format()));
+            err.flush();
+            return Main.BAD_INPUT;
+        }
     }
 }

@@ -1,0 +1,84 @@
+package ninja.exercise;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import ninja.cli.Main;
+import ninja.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ./ninja exercise from the command line: files are never overwritten, errors are one clear line, exit codes. */
+class ExerciseCommandTest {
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int ninja(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    @Test
+    void newWritesTheExerciseAndNeverOverwritesItWithoutForce() throws Exception {
+        Path ex = dir.resolve("ex");
+        assertThat(ninja("exercise", "new", ex.toString())).isEqualTo(0);
+        Path file = ex.resolve("Backprop.java");
+        assertThat(Files.readString(file)).isEqualTo(ExerciseTemplate.exercise()).contains("public class Backprop {")
+                .contains("BLANK 2/26: dprobs [n, vocab_size]");
+        assertThat(out.toString()).contains("27 blanks");
+
+        Files.writeString(file, "// my work");
+        assertThat(ninja("exercise", "new", ex.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("ninja: error: ").contains("already exists").contains("--force");
+        assertThat(Files.readString(file)).isEqualTo("// my work");
+        try (var files = Files.list(ex)) {
+            assertThat(files).containsExactly(file); // no temporary file left behind
+        }
+
+        assertThat(ninja("exercise", "new", ex.toString(), "--force", "--json")).isEqualTo(0);
+        assertThat(out.toString()).startsWith("{\"file\":").contains("\"blanks\":27");
+        assertThat(Files.readString(file)).isEqualTo(ExerciseTemplate.exercise());
+    }
+
+    @Test
+    void solutionIsWrittenBesideAndNotOverwritten() throws Exception {
+        assertThat(ninja("exercise", "solution", dir.toString())).isEqualTo(0);
+        Path file = dir.resolve("BackpropSolution.java");
+        assertThat(Files.readString(file)).isEqualTo(ExerciseTemplate.solution()).contains("public class BackpropSolution {")
+                .doesNotContain("return null; // not written yet");
+        assertThat(ninja("exercise", "solution", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("already exists");
+    }
+
+    @Test
+    void gradeShowsCompileErrorsWithFileAndLineAndExits2() throws Exception {
+        String source = Fixture.solutionWith("Backprop", Map.of("dh", "return Ops.matmulBT(dlogits, a.W3);"));
+        Files.writeString(dir.resolve("Backprop.java"), source);
+        int line = source.substring(0, source.indexOf("a.W3")).split("\n", -1).length;
+        assertThat(ninja("exercise", "grade", dir.toString(), "--data", TestData.namesPath().toString(),
+                "--reference", "fd", "--json")).isEqualTo(2);
+        assertThat(err.toString()).contains("ninja: error: " + dir.resolve("Backprop.java") + " does not compile (1 error)")
+                .contains(dir.resolve("Backprop.java") + ":" + line + ": error: cannot find symbol");
+        assertThat(out.toString()).contains("\"compiled\":false").contains("\"line\":" + line);
+    }
+
+    @Test
+    void gradeRejectsAMissingExerciseAndAnUnknownReference() throws Exception {
+        assertThat(ninja("exercise", "grade", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("no Backprop.java in " + dir).contains("ninja exercise new");
+        Files.writeString(dir.resolve("Backprop.java"), ExerciseTemplate.exercise());
+        assertThat(ninja("exercise", "grade", dir.toString(), "--reference", "nope")).isEqualTo(2);
+        assertThat(err.toString()).contains("no reference named 'nope' (choose torch or fd)");
+        assertThat(ninja("exercise", "grade", dir.toString(), "--timeout", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--timeout");
+        assertThat(ninja("exercise")).isEqualTo(2);
+    }
+}
