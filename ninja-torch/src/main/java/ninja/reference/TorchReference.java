@@ -102,8 +102,7 @@ public final class TorchReference implements Reference {
         final NDArray invN;
         final NDArray invNm1;
         final NDArray eps;
-        final NDArray minusHalf;
-        final NDArray minusOne;
+        final NDArray one;
 
         Graph(NDManager m, Parameters p, Batch b) {
             n = b.n();
@@ -117,8 +116,7 @@ public final class TorchReference implements Reference {
             invN = Torch.scalar(m, (float) (1.0 / n));
             invNm1 = Torch.scalar(m, (float) (1.0 / (n - 1)));
             eps = Torch.scalar(m, 1e-5f);
-            minusHalf = Torch.scalar(m, -0.5f);
-            minusOne = Torch.scalar(m, -1f);
+            one = Torch.scalar(m, 1f);
         }
 
         /** Runs the steps from {@code from} on, reading earlier values (and the leaf) from {@code v}. */
@@ -139,7 +137,9 @@ public final class TorchReference implements Reference {
                 case "bndiff" -> v.get("hprebn").sub(v.get("bnmeani"));                           // hprebn - bnmeani
                 case "bndiff2" -> v.get("bndiff").square();                                       // bndiff**2
                 case "bnvar" -> invNm1.mul(v.get("bndiff2").sum(new int[] {0}, true));            // 1/(n-1)*(bndiff2).sum(0, keepdim=True)
-                case "bnvar_inv" -> v.get("bnvar").add(eps).pow(minusHalf);                       // (bnvar + 1e-5)**-0.5
+                // (bnvar + 1e-5)**-0.5: for a Python-number exponent torch runs 1/sqrt(x) (pow_tensor_scalar's
+                // rsqrt case); DJL only has a tensor exponent, which takes the general pow, so spell it out
+                case "bnvar_inv" -> one.div(v.get("bnvar").add(eps).sqrt());
                 case "bnraw" -> v.get("bndiff").mul(v.get("bnvar_inv"));                          // bndiff * bnvar_inv
                 case "hpreact" -> p.get("bngain").mul(v.get("bnraw")).add(p.get("bnbias"));      // bngain * bnraw + bnbias
                 case "h" -> v.get("hpreact").tanh();                                              // torch.tanh(hpreact)
@@ -148,7 +148,7 @@ public final class TorchReference implements Reference {
                 case "norm_logits" -> v.get("logits").sub(v.get("logit_maxes"));                  // logits - logit_maxes
                 case "counts" -> v.get("norm_logits").exp();                                      // norm_logits.exp()
                 case "counts_sum" -> v.get("counts").sum(new int[] {1}, true);                    // counts.sum(1, keepdims=True)
-                case "counts_sum_inv" -> v.get("counts_sum").pow(minusOne);                       // counts_sum**-1
+                case "counts_sum_inv" -> one.div(v.get("counts_sum"));                            // counts_sum**-1 (torch: reciprocal)
                 case "probs" -> v.get("counts").mul(v.get("counts_sum_inv"));                     // counts * counts_sum_inv
                 case "logprobs" -> v.get("probs").log();                                          // probs.log()
                 case "loss" -> v.get("logprobs").get(picked).mean().neg();                        // -logprobs[range(n), Yb].mean()
