@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import ninja.model.Activations;
 import ninja.model.Batch;
 import ninja.model.Grads;
@@ -76,6 +77,17 @@ public final class GradientCheck {
 
     /** Compares our backward pass on (p, b) with a reference result. */
     public static Report compare(Parameters p, Batch b, Reference.Result ref, String refName, boolean local) {
+        return compare(p, b, ref, refName, local, g -> { });
+    }
+
+    /**
+     * As {@link #compare(Parameters, Batch, Reference.Result, String, boolean)}, with {@code tamper} run on the
+     * atomic gradients before they are compared: tests use it to plant a wrong backward step (in local mode
+     * {@code g.up(name)} is the reference's upstream gradient, so a planted step is exactly what a wrong step
+     * would have computed) and see that the reference catches it.
+     */
+    public static Report compare(Parameters p, Batch b, Reference.Result ref, String refName, boolean local,
+            Consumer<Grads> tamper) {
         Fingerprint mine = Fingerprint.of(p, b);
         if (ref.fingerprint() == null) {
             throw new ReferenceMismatch("reference '" + refName + "' did not say which parameters and batch it used");
@@ -99,6 +111,7 @@ public final class GradientCheck {
         }
         Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, atomic);
         Mlp.backward(p, b, a, Mlp.Mode.FUSED, fused);
+        tamper.accept(atomic);
         List<Row> rows = new ArrayList<>();
         for (String name : Grads.EXERCISE1) {
             rows.add(row(name, atomic.get(name), ref, name, refName));
