@@ -22,7 +22,24 @@ public interface Reference {
      * @param grads gradients by tensor name: the 26 of {@link ninja.model.Grads#EXERCISE1}, where available
      * @param loss the reference's loss
      * @param fingerprint the parameters and batch the result was computed from
+     * @param sampled for a gradient computed at some elements only (finite differences on a large tensor), the
+     *     flat indices it was computed at, sorted; the other elements are NaN. A tensor not in this map is complete.
      */
-    record Result(Map<String, Tensor> values, Map<String, Tensor> grads, double loss, Fingerprint fingerprint) {
+    record Result(Map<String, Tensor> values, Map<String, Tensor> grads, double loss, Fingerprint fingerprint,
+            Map<String, int[]> sampled) {
+
+        /** A result whose gradients are all complete. */
+        public Result(Map<String, Tensor> values, Map<String, Tensor> grads, double loss, Fingerprint fingerprint) {
+            this(values, grads, loss, fingerprint, Map.of());
+        }
+
+        public Result {
+            sampled = sampled == null ? Map.of() : sampled;
+        }
+
+        /** The flat indices the gradient of {@code name} was computed at, or null when it is complete. */
+        public int[] sampledIndices(String name) {
+            return sampled.get(name);
+        }
     }
 }

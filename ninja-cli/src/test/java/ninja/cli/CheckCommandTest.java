@@ -1,0 +1,93 @@
+package ninja.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import ninja.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckCommandTest {
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... extra) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("check", "--hidden", "16",
+                "--batch", "8", "--data", TestData.namesPath().toString()));
+        if (!java.util.List.of(extra).contains("--reference")) {
+            args.addAll(java.util.List.of("--reference", "fd"));
+        }
+        args.addAll(java.util.List.of(extra));
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = Main.run(args.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void jsonHasOneRowPerGradientWithTheAgreedKeys() throws Exception {
+        Run r = run("--json");
+        JsonNode j = Json.MAPPER.readTree(r.out());
+        assertThat(j.get("rows")).hasSize(30);
+        for (JsonNode row : j.get("rows")) {
+            assertThat(row.has("name") && row.has("exact") && row.has("approximate") && row.has("maxdiff")
+                    && row.has("reference")).isTrue();
+            assertThat(row.get("reference").asText()).isEqualTo("fd");
+        }
+        assertThat(j.get("rows").get(0).get("name").asText()).isEqualTo("logprobs");
+        // exit code and "ok" agree with the rows
+        boolean allApprox = true;
+        for (JsonNode row : j.get("rows")) {
+            allApprox &= row.get("approximate").asBoolean();
+        }
+        assertThat(j.get("ok").asBoolean()).isEqualTo(allApprox);
+        assertThat(r.code()).isEqualTo(allApprox ? Main.OK : Main.CHECK_FAILED);
+    }
+
+    @Test
+    void textPrintsTheTableAndAVerdictMatchingTheExitCode(@TempDir Path dir) {
+        Run r = run("--plot", dir.toString());
+        assertThat(r.out()).contains("logprobs        | exact:").contains("hprebn (fused)").contains("summary");
+        if (r.code() == Main.OK) {
+            assertThat(r.out()).contains("ok: every gradient");
+        } else {
+            assertThat(r.code()).isEqualTo(Main.CHECK_FAILED);
+            assertThat(r.out()).contains("FAILED:");
+        }
+        assertThat(Files.isRegularFile(dir.resolve("dlogits.png"))).isTrue();
+    }
+
+    @Test
+    void localModeRuns() {
+        Run r = run("--local", "--json");
+        assertThat(r.code()).isIn(Main.OK, Main.CHECK_FAILED);
+        assertThat(r.out()).contains("\"local\":true");
+    }
+
+    @Test
+    void badOptionsExitTwo() {
+        assertThat(run("--fd-samples", "-1").code()).isEqualTo(Main.BAD_INPUT);
+        Run bad = run("--reference", "nope");
+        assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(bad.err()).contains("--reference");
+    }
+
+    @Test
+    void missingTorchReferenceIsAClearError() {
+        boolean present;
+        try {
+            Class.forName(CheckCommand.TORCH_CLASS);
+            present = true;
+        } catch (ClassNotFoundException e) {
+            present = false;
+        }
+        assumeTrue(!present, "the torch reference is in this build");
+        Run r = run("--reference", "torch");
+        assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.err()).contains("ninja: error: the torch reference").contains("--reference fd");
+    }
+}

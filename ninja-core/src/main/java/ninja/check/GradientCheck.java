@@ -1,0 +1,180 @@
+package ninja.check;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import ninja.model.Activations;
+import ninja.model.Batch;
+import ninja.model.Grads;
+import ninja.model.Mlp;
+import ninja.model.Parameters;
+import ninja.tensor.Tensor;
+
+/**
+ * Exercises 1 to 3, checked: the forward pass, the manual backward pass in both modes (every atomic step, then
+ * the fused cross-entropy and batchnorm), and one row per gradient against a {@link Reference}, in the
+ * lecture's order: the 26 rows of Exercise 1, then "logits (fused)" (Exercise 2) and "hprebn (fused)",
+ * "bngain (fused)", "bnbias (fused)" (Exercise 3).
+ *
+ * <p>Chained mode runs the backward pass as the lecture does, each step fed the previous step's gradient.
+ * Local mode feeds each step the reference's upstream gradient and the reference's forward values, so a wrong
+ * step shows in its own row only, and elementwise steps agree with torch exactly.
+ */
+public final class GradientCheck {
+    /** The rows of Exercises 2 and 3 after the 26 atomic ones: {row name, gradient name}. */
+    public static final List<String[]> FUSED_ROWS = List.of(new String[] {"logits (fused)", "logits"},
+            new String[] {"hprebn (fused)", "hprebn"}, new String[] {"bngain (fused)", "bngain"},
+            new String[] {"bnbias (fused)", "bnbias"});
+
+    private GradientCheck() {
+    }
+
+    /** A reference that cannot be compared (other parameters or batch, or missing what local mode needs). */
+    public static final class ReferenceMismatch extends RuntimeException {
+        public ReferenceMismatch(String message) {
+            super(message);
+        }
+    }
+
+    /** A table row, with how many elements were compared (fewer than all for a sampled reference gradient). */
+    public record Row(Cmp.Row cmp, String reference, int compared, int elements) {
+        public String name() {
+            return cmp.name();
+        }
+
+        public boolean ok() {
+            return cmp.ok();
+        }
+
+        public String format() {
+            String s = cmp.format();
+            return compared < elements ? s + "  (" + compared + " of " + elements + " elements)" : s;
+        }
+    }
+
+    /** The rows against one reference, our loss and the reference's, and our (atomic) dlogits for the plot. */
+    public record Report(String reference, boolean local, List<Row> rows, double loss, double referenceLoss,
+            Tensor dlogits) {
+        public boolean ok() {
+            return rows.stream().allMatch(Row::ok);
+        }
+
+        public List<String> failed() {
+            return rows.stream().filter(r -> !r.ok()).map(Row::name).toList();
+        }
+
+        public double maxdiff() {
+            return rows.stream().mapToDouble(r -> r.cmp().maxdiff()).filter(d -> !Double.isNaN(d)).max().orElse(0);
+        }
+    }
+
+    /** Runs the reference on (p, b) and compares. */
+    public static Report run(Parameters p, Batch b, Reference reference, boolean local) {
+        return compare(p, b, reference.compute(p, b), reference.name(), local);
+    }
+
+    /** Compares our backward pass on (p, b) with a reference result. */
+    public static Report compare(Parameters p, Batch b, Reference.Result ref, String refName, boolean local) {
+        return compare(p, b, ref, refName, local, g -> { });
+    }
+
+    /**
+     * As {@link #compare(Parameters, Batch, Reference.Result, String, boolean)}, with {@code tamper} run on the
+     * atomic gradients before they are compared: tests use it to plant a wrong backward step (in local mode
+     * {@code g.up(name)} is the reference's upstream gradient, so a planted step is exactly what a wrong step
+     * would have computed) and see that the reference catches it.
+     */
+    public static Report compare(Parameters p, Batch b, Reference.Result ref, String refName, boolean local,
+            Consumer<Grads> tamper) {
+        Fingerprint mine = Fingerprint.of(p, b);
+        if (ref.fingerprint() == null) {
+            throw new ReferenceMismatch("reference '" + refName + "' did not say which parameters and batch it used");
+        }
+        String why = mine.mismatch(ref.fingerprint());
+        if (why != null) {
+            throw new ReferenceMismatch("reference '" + refName + "': " + why + " than the ones checked");
+        }
+        Activations a = Mlp.forward(p, b);
+        double loss = a.loss.item();
+        Grads atomic;
+        Grads fused;
+        if (local) {
+            substituteValues(a, ref, refName);
+            requireUpstream(a, ref, refName);
+            atomic = Grads.local(ref.grads());
+            fused = Grads.local(ref.grads());
+        } else {
+            atomic = Grads.chained();
+            fused = Grads.chained();
+        }
+        Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, atomic);
+        Mlp.backward(p, b, a, Mlp.Mode.FUSED, fused);
+        tamper.accept(atomic);
+        List<Row> rows = new ArrayList<>();
+        for (String name : Grads.EXERCISE1) {
+            rows.add(row(name, atomic.get(name), ref, name, refName));
+        }
+        for (String[] f : FUSED_ROWS) {
+            rows.add(row(f[0], fused.get(f[1]), ref, f[1], refName));
+        }
+        return new Report(refName, local, List.copyOf(rows), loss, ref.loss(), atomic.get("logits"));
+    }
+
+    private static Row row(String label, Tensor mine, Reference.Result ref, String name, String refName) {
+        Tensor theirs = ref.grads().get(name);
+        int[] idx = ref.sampledIndices(name);
+        Cmp.Row r = Cmp.cmp(label, mine, theirs);
+        int elements = theirs != null ? theirs.numel() : mine != null ? mine.numel() : 0;
+        if (r.problem() != null || idx == null) {
+            return new Row(r, refName, elements, elements);
+        }
+        float[] x = new float[idx.length], y = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            x[i] = mine.data()[idx[i]];
+            y[i] = theirs.data()[idx[i]];
+        }
+        return new Row(Cmp.compare(label, x, y), refName, idx.length, elements);
+    }
+
+    /** Local mode: our backward steps read the reference's forward values. */
+    private static void substituteValues(Activations a, Reference.Result ref, String refName) {
+        for (Map.Entry<String, Tensor> e : a.byName().entrySet()) {
+            Tensor theirs = ref.values().get(e.getKey());
+            if (theirs == null) {
+                throw new ReferenceMismatch("local mode needs the forward value of '" + e.getKey()
+                        + "', which reference '" + refName + "' did not give");
+            }
+            requireShape(e.getKey(), "forward value", e.getValue(), theirs, refName);
+            a.set(e.getKey(), theirs);
+        }
+    }
+
+    /** Local mode: every step's upstream gradient must come complete, in the right shape, from the reference. */
+    private static void requireUpstream(Activations a, Reference.Result ref, String refName) {
+        Map<String, Tensor> values = a.byName();
+        for (String name : Grads.EXERCISE1) {
+            if (Parameters.NAMES.contains(name)) {
+                continue; // leaves: no step reads their gradient
+            }
+            Tensor g = ref.grads().get(name);
+            if (g == null) {
+                throw new ReferenceMismatch("local mode needs the gradient of '" + name + "', which reference '"
+                        + refName + "' did not give");
+            }
+            if (ref.sampledIndices(name) != null) {
+                throw new ReferenceMismatch("local mode needs every element of the gradient of '" + name
+                        + "', reference '" + refName + "' computed only " + ref.sampledIndices(name).length);
+            }
+            requireShape(name, "gradient", values.get(name), g, refName);
+        }
+    }
+
+    private static void requireShape(String name, String what, Tensor mine, Tensor theirs, String refName) {
+        if (!Arrays.equals(mine.shape(), theirs.shape())) {
+            throw new ReferenceMismatch("reference '" + refName + "' gave the " + what + " of '" + name
+                    + "' in shape " + theirs.shapeString() + ", expected " + mine.shapeString());
+        }
+    }
+}
