@@ -170,6 +170,12 @@ final class CheckCommand implements Callable<Integer> {
             long exact = r.rows().stream().filter(x -> x.ok() && x.cmp().exact()).count();
             out.printf("loss        %s (mine), %s (%s)%n", Float.toString((float) r.loss()), r.referenceLoss(),
                     r.reference());
+            if (!r.forward().isEmpty()) {
+                List<String> off = r.forwardFailed();
+                out.printf("forward     %d of %d intermediates of our forward approximately equal to %s's, largest maxdiff %s%s%n",
+                        r.forward().size() - off.size(), r.forward().size(), r.reference(), r.forwardMaxdiff(),
+                        off.isEmpty() ? "" : " (not: " + String.join(", ", off) + ")");
+            }
             out.printf("summary     %d of %d rows approximately equal (%d exact), largest maxdiff %s; %s took %.2f s%n",
                     approx, r.rows().size(), exact, r.maxdiff(), r.reference(), seconds.get(i));
         }
@@ -196,6 +202,8 @@ final class CheckCommand implements Callable<Integer> {
             rm.put("loss", r.loss());
             rm.put("reference_loss", r.referenceLoss());
             rm.put("maxdiff", r.maxdiff());
+            rm.put("forward_maxdiff", r.forwardMaxdiff());
+            rm.put("forward_not_approximate", r.forwardFailed());
             rm.put("seconds", seconds.get(i));
             refs.add(rm);
             for (GradientCheck.Row row : r.rows()) {

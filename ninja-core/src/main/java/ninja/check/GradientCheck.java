@@ -55,10 +55,19 @@ public final class GradientCheck {
     }
 
     /** The rows against one reference, our loss and the reference's, and our (atomic) dlogits for the plot. */
-    public record Report(String reference, boolean local, List<Row> rows, double loss, double referenceLoss,
-            Tensor dlogits) {
+    public record Report(String reference, boolean local, List<Row> rows, List<Row> forward, double loss,
+            double referenceLoss, Tensor dlogits) {
         public boolean ok() {
             return rows.stream().allMatch(Row::ok);
+        }
+
+        /** Our forward's largest difference from the reference's forward values (0 when it gave none). */
+        public double forwardMaxdiff() {
+            return forward.stream().mapToDouble(r -> r.cmp().maxdiff()).max().orElse(0);
+        }
+
+        public List<String> forwardFailed() {
+            return forward.stream().filter(r -> !r.ok()).map(Row::name).toList();
         }
 
         public List<String> failed() {
@@ -98,10 +107,15 @@ public final class GradientCheck {
         }
         Activations a = Mlp.forward(p, b);
         double loss = a.loss.item();
+        List<Row> forward = compareForward(a, ref, refName);
         Grads atomic;
         Grads fused;
-        if (local) {
+        if (!ref.values().isEmpty() || local) {
+            // As in the lecture, the manual backward runs on the very forward tensors the reference differentiated:
+            // the table then measures the backward pass alone. Our own forward is compared separately above.
             substituteValues(a, ref, refName);
+        }
+        if (local) {
             requireUpstream(a, ref, refName);
             atomic = Grads.local(ref.grads());
             fused = Grads.local(ref.grads());
@@ -119,7 +133,22 @@ public final class GradientCheck {
         for (String[] f : FUSED_ROWS) {
             rows.add(row(f[0], fused.get(f[1]), ref, f[1], refName));
         }
-        return new Report(refName, local, List.copyOf(rows), loss, ref.loss(), atomic.get("logits"));
+        return new Report(refName, local, List.copyOf(rows), List.copyOf(forward), loss, ref.loss(),
+                atomic.get("logits"));
+    }
+
+    /** Our forward intermediates against the reference's (none when the reference gives no values). */
+    private static List<Row> compareForward(Activations a, Reference.Result ref, String refName) {
+        List<Row> rows = new ArrayList<>();
+        if (ref.values().isEmpty()) {
+            return rows;
+        }
+        for (Map.Entry<String, Tensor> e : a.byName().entrySet()) {
+            Tensor theirs = ref.values().get(e.getKey());
+            Cmp.Row r = Cmp.cmp(e.getKey(), e.getValue(), theirs);
+            rows.add(new Row(r, refName, e.getValue().numel(), e.getValue().numel()));
+        }
+        return rows;
     }
 
     private static Row row(String label, Tensor mine, Reference.Result ref, String name, String refName) {
