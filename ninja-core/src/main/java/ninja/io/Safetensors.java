@@ -141,6 +141,9 @@ public final class Safetensors {
             if (!(e.getValue() instanceof Map<?, ?> info)) {
                 throw new CheckpointException(path, "corrupt safetensors header: tensor " + name + " is not an object");
             }
+            if (!(info.get("dtype") instanceof String)) {
+                throw new CheckpointException(path, "corrupt safetensors header: tensor " + name + " has no dtype");
+            }
             if (!"F32".equals(info.get("dtype"))) {
                 throw new CheckpointException(path, "tensor " + name + " has dtype " + info.get("dtype")
                         + ", only F32 is supported");
