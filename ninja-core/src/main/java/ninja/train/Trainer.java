@@ -39,7 +39,7 @@ public final class Trainer {
     private final Splits splits;
     private final Parameters p;
     private final TorchGenerator g;
-    private Schedule schedule;
+    private final Schedule schedule;
     private int step;
 
     private Trainer(Config cfg, Splits splits, Parameters p, TorchGenerator g, Schedule schedule, int step) {
