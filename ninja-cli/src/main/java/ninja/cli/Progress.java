@@ -108,7 +108,7 @@ abstract class Progress implements AutoCloseable {
         void step(int step, float loss) {
             bar.stepTo(step + 1);
             if (step % 100 == 0) {
-                bar.setExtraMessage(String.format("loss %.4f%s", loss,
+                bar.setExtraMessage(String.format(" loss %.4f%s", loss,
                         Float.isNaN(lastVal) ? "" : String.format(" val %.4f", lastVal)));
             }
         }
