@@ -1,13 +1,49 @@
 package ninja.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import ninja.data.Splits;
+import ninja.io.Checkpoint;
+import ninja.train.Evaluation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until its issue lands; exits 2 with a message. */
-@Command(name = "eval", mixinStandardHelpOptions = true, description = "(not yet available)")
+@Command(name = "eval", mixinStandardHelpOptions = true,
+        description = "Print a checkpoint's train, val and test losses (the lecture's split_loss, batchnorm in eval mode).")
 final class EvalCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint written by ninja train")
+    Path checkpoint;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--json", description = "print one JSON object {\"train\",\"val\",\"test\"}")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new Errors.UserError("'eval' is not available yet");
+        PrintWriter out = spec.commandLine().getOut();
+        Checkpoint ck = CheckpointOptions.load(checkpoint, model, spec.commandLine().getParseResult());
+        Splits s = CheckpointOptions.splits(checkpoint, ck, model.names());
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (String split : new String[] {"train", "val", "test"}) {
+            m.put(split, (double) Evaluation.loss(ck.params(), s.split(split)));
+        }
+        if (json) {
+            Json.print(out, m);
+        } else {
+            m.forEach((k, v) -> out.printf("%-5s %.4f%n", k, (Double) v));
+        }
+        return Main.OK;
     }
 }

@@ -1,13 +1,51 @@
 package ninja.cli;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import ninja.io.Checkpoint;
+import ninja.rng.TorchGenerator;
+import ninja.train.Sampler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
-/** Placeholder until its issue lands; exits 2 with a message. */
-@Command(name = "sample", mixinStandardHelpOptions = true, description = "(not yet available)")
+@Command(name = "sample", mixinStandardHelpOptions = true,
+        description = "Sample names from a checkpoint, as the lecture does (softmax, torch.multinomial with its own generator).")
 final class SampleCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint written by ninja train")
+    Path checkpoint;
+
+    @Option(names = {"-n", "--count"}, defaultValue = "20", description = "how many names (default ${DEFAULT-VALUE})")
+    int count;
+
+    @Option(names = "--seed", defaultValue = "2147483657",
+            description = "seed of the sampling generator (default ${DEFAULT-VALUE}, the lecture's 2147483647 + 10)")
+    long seed;
+
+    @Option(names = "--json", description = "print one JSON object {\"names\": [...]}")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new Errors.UserError("'sample' is not available yet");
+        if (count < 0) {
+            throw new Errors.UserError("-n must not be negative, got " + count);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Checkpoint ck = Checkpoint.read(checkpoint);
+        List<String> names = new Sampler(ck.params(), ck.vocab()).sample(count, new TorchGenerator(seed));
+        if (json) {
+            Json.print(out, Map.of("names", names));
+        } else {
+            names.forEach(out::println);
+        }
+        return Main.OK;
     }
 }
