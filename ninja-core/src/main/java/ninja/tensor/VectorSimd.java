@@ -69,11 +69,6 @@ final class VectorSimd extends Simd {
         }
     }
 
-    /** The bias is added after the products, as torch's {@code x @ W + b} does. */
-    private static FloatVector plusBias(FloatVector acc, float[] bias, int c) {
-        return bias != null ? acc.add(FloatVector.fromArray(S, bias, c)) : acc;
-    }
-
     @Override
     public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
             int cols) {
@@ -111,14 +106,14 @@ final class VectorSimd extends Simd {
                 x31 = b1.fma(v3, x31);
             }
             int o = r * cols + c;
-            plusBias(x00, bias, c).intoArray(out, o);
-            plusBias(x01, bias, c + L).intoArray(out, o + L);
-            plusBias(x10, bias, c).intoArray(out, o + cols);
-            plusBias(x11, bias, c + L).intoArray(out, o + cols + L);
-            plusBias(x20, bias, c).intoArray(out, o + 2 * cols);
-            plusBias(x21, bias, c + L).intoArray(out, o + 2 * cols + L);
-            plusBias(x30, bias, c).intoArray(out, o + 3 * cols);
-            plusBias(x31, bias, c + L).intoArray(out, o + 3 * cols + L);
+            (bias != null ? x00.add(FloatVector.fromArray(S, bias, c)) : x00).intoArray(out, o);
+            (bias != null ? x01.add(FloatVector.fromArray(S, bias, c + L)) : x01).intoArray(out, o + L);
+            (bias != null ? x10.add(FloatVector.fromArray(S, bias, c)) : x10).intoArray(out, o + cols);
+            (bias != null ? x11.add(FloatVector.fromArray(S, bias, c + L)) : x11).intoArray(out, o + cols + L);
+            (bias != null ? x20.add(FloatVector.fromArray(S, bias, c)) : x20).intoArray(out, o + 2 * cols);
+            (bias != null ? x21.add(FloatVector.fromArray(S, bias, c + L)) : x21).intoArray(out, o + 2 * cols + L);
+            (bias != null ? x30.add(FloatVector.fromArray(S, bias, c)) : x30).intoArray(out, o + 3 * cols);
+            (bias != null ? x31.add(FloatVector.fromArray(S, bias, c + L)) : x31).intoArray(out, o + 3 * cols + L);
         }
         for (; c + L <= cols; c += L) {
             FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
@@ -131,10 +126,10 @@ final class VectorSimd extends Simd {
                 x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
             }
             int o = r * cols + c;
-            plusBias(x0, bias, c).intoArray(out, o);
-            plusBias(x1, bias, c).intoArray(out, o + cols);
-            plusBias(x2, bias, c).intoArray(out, o + 2 * cols);
-            plusBias(x3, bias, c).intoArray(out, o + 3 * cols);
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, o);
+            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c)) : x1).intoArray(out, o + cols);
+            (bias != null ? x2.add(FloatVector.fromArray(S, bias, c)) : x2).intoArray(out, o + 2 * cols);
+            (bias != null ? x3.add(FloatVector.fromArray(S, bias, c)) : x3).intoArray(out, o + 3 * cols);
         }
         for (int q = 0; q < 4; q++) {
             tailColumns(a, (r + q) * aRow, aCol, b, bias, out, (r + q) * cols, c, inner, cols);
@@ -153,15 +148,15 @@ final class VectorSimd extends Simd {
                 x0 = FloatVector.fromArray(S, b, t * cols + c).fma(v, x0);
                 x1 = FloatVector.fromArray(S, b, t * cols + c + L).fma(v, x1);
             }
-            plusBias(x0, bias, c).intoArray(out, r * cols + c);
-            plusBias(x1, bias, c + L).intoArray(out, r * cols + c + L);
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
+            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c + L)) : x1).intoArray(out, r * cols + c + L);
         }
         for (; c + L <= cols; c += L) {
             FloatVector x0 = FloatVector.zero(S);
             for (int t = 0; t < inner; t++) {
                 x0 = FloatVector.fromArray(S, b, t * cols + c).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
             }
-            plusBias(x0, bias, c).intoArray(out, r * cols + c);
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
         }
         tailColumns(a, a0, aCol, b, bias, out, r * cols, c, inner, cols);
     }
