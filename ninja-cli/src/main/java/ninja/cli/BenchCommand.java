@@ -74,10 +74,6 @@ final class BenchCommand implements Callable<Integer> {
         void step(int i);
     }
 
-    /** Median steps/s over the rounds, after a warm-up of about as many steps as a round. */
-    record Timing(double stepsPerS, double[] rounds) {
-    }
-
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
@@ -138,35 +134,66 @@ final class BenchCommand implements Callable<Integer> {
         r.put("java", Runtime.version().toString());
         r.put("flops_per_step", flops);
 
+        // every loop is warmed up first, then the rounds are interleaved (fused, atomic, torch, fused, ...) so that
+        // load from elsewhere on the machine hits all of them alike
         TrainStep fused = new TrainStep(p0.copy(), cfg.batchSize());
-        Timing tf = time(i -> fused.step(batches[i % BATCHES], LR), fusedSteps, nRounds);
-        r.put("ninja_steps_per_s", tf.stepsPerS());
-        r.put("ninja_gflops", tf.stepsPerS() * flops / 1e9);
-        r.put("ninja_rounds", tf.rounds());
-        int slowSteps = Math.max(20, (int) (fusedSteps / 30));
+        List<String> names = new ArrayList<>();
+        List<Stepper> loops = new ArrayList<>();
+        List<Integer> perRound = new ArrayList<>();
+        List<AutoCloseable> toClose = new ArrayList<>();
+        names.add("ninja");
+        loops.add(i -> fused.step(batches[i % BATCHES], LR));
+        perRound.add(fusedSteps);
         if (extras) {
             Parameters pa = p0.copy();
-            Timing ta = time(i -> atomicStep(pa, batches[i % BATCHES]), slowSteps, nRounds);
-            r.put("ninja_atomic_steps_per_s", ta.stepsPerS());
+            names.add("ninja_atomic");
+            loops.add(i -> atomicStep(pa, batches[i % BATCHES]));
+            perRound.add(Math.max(20, fusedSteps / 30));
         }
         if (withTorch) {
-            Double best = null;
             for (TorchTrainer.Mode mode : torchModes()) {
-                try (TorchTrainer t = new TorchTrainer(p0.copy(), cfg.batchSize(), mode)) {
-                    Timing tt = time(i -> t.step(batches[i % BATCHES], LR), Math.max(20, fusedSteps / 5), nRounds);
-                    r.put("torch_" + mode.name().toLowerCase() + "_steps_per_s", tt.stepsPerS());
-                    if (best == null || tt.stepsPerS() > best) {
-                        best = tt.stepsPerS();
-                        r.put("torch_mode", mode.name().toLowerCase());
-                    }
+                TorchTrainer t = new TorchTrainer(p0.copy(), cfg.batchSize(), mode);
+                toClose.add(t);
+                names.add("torch_" + mode.name().toLowerCase());
+                loops.add(i -> t.step(batches[i % BATCHES], LR));
+                perRound.add(Math.max(20, fusedSteps / 5));
+            }
+        }
+        try {
+            double[][] rates = timeInterleaved(loops, perRound, nRounds);
+            long alloc = extras ? allocatedPerStep(fused, batches) : 0;
+            Double best = null;
+            for (int k = 0; k < names.size(); k++) {
+                double sps = median(rates[k]);
+                r.put(names.get(k) + "_steps_per_s", sps);
+                if (k == 0) {
+                    r.put("ninja_gflops", sps * flops / 1e9);
+                    r.put("ninja_rounds", rates[k]);
+                }
+                if (names.get(k).startsWith("torch_") && (best == null || sps > best)) {
+                    best = sps;
+                    r.put("torch_mode", names.get(k).substring(6));
                 }
             }
-            r.put("torch_steps_per_s", best);
-            r.put("torch_gflops", best * flops / 1e9);
-            r.put("ratio", tf.stepsPerS() / best);
+            if (best != null) {
+                double ninja = (double) r.get("ninja_steps_per_s");
+                r.put("torch_steps_per_s", best);
+                r.put("torch_gflops", best * flops / 1e9);
+                r.put("ratio", ninja / best);
+            }
+            if (extras) {
+                r.put("alloc_bytes_per_step", alloc);
+            }
+        } finally {
+            for (AutoCloseable c : toClose) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // native memory is freed at exit anyway
+                }
+            }
         }
         if (extras) {
-            r.put("alloc_bytes_per_step", allocatedPerStep(fused, batches));
             Parameters pe = fused.parameters();
             double[] secs = new double[3];
             double loss = 0;
@@ -205,20 +232,27 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    static Timing time(Stepper st, int perRound, int nRounds) {
-        int i = 0;
-        for (int w = 0; w < perRound; w++) {
-            st.step(i++);
-        }
-        double[] rates = new double[nRounds];
-        for (int k = 0; k < nRounds; k++) {
-            long t0 = System.nanoTime();
-            for (int w = 0; w < perRound; w++) {
-                st.step(i++);
+    /** Warms every loop up (a round's worth of steps), then times round k of every loop before round k+1. */
+    static double[][] timeInterleaved(List<Stepper> loops, List<Integer> perRound, int nRounds) {
+        int[] next = new int[loops.size()];
+        for (int k = 0; k < loops.size(); k++) {
+            for (int w = 0; w < perRound.get(k); w++) {
+                loops.get(k).step(next[k]++);
             }
-            rates[k] = perRound / ((System.nanoTime() - t0) / 1e9);
         }
-        return new Timing(median(rates), rates);
+        double[][] rates = new double[loops.size()][nRounds];
+        for (int round = 0; round < nRounds; round++) {
+            for (int k = 0; k < loops.size(); k++) {
+                Stepper st = loops.get(k);
+                int n = perRound.get(k);
+                long t0 = System.nanoTime();
+                for (int w = 0; w < n; w++) {
+                    st.step(next[k]++);
+                }
+                rates[k][round] = n / ((System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return rates;
     }
 
     static double median(double[] x) {
@@ -232,6 +266,9 @@ final class BenchCommand implements Callable<Integer> {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         if (!(mx instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
             return -1;
+        }
+        for (int i = 0; i < 10_000; i++) {
+            fused.step(batches[i % BATCHES], LR); // the other loops may have made the JIT recompile shared kernels
         }
         long id = Thread.currentThread().getId();
         long before = sun.getThreadAllocatedBytes(id);

@@ -19,23 +19,38 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSimd extends Simd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** Per-thread scratch for horizontal sums: accumulators are stored here and their lanes added as floats. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * L]);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -FastMath.LN2_HI);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(S, -FastMath.LN2_LO);
+    private static final FloatVector P2V = FloatVector.broadcast(S, FastMath.P2);
+    private static final FloatVector P3V = FloatVector.broadcast(S, FastMath.P3);
+    private static final FloatVector P4V = FloatVector.broadcast(S, FastMath.P4);
+    private static final FloatVector P5V = FloatVector.broadcast(S, FastMath.P5);
+    private static final FloatVector T2V = FloatVector.broadcast(S, FastMath.T2);
+    private static final FloatVector T3V = FloatVector.broadcast(S, FastMath.T3);
+    private static final FloatVector T4V = FloatVector.broadcast(S, FastMath.T4);
 
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
     }
 
-    /** Lanes added in a fixed order: ((0+1)+(2+3))+((4+5)+(6+7)) for 8 lanes. */
-    private static float hsum(FloatVector v) {
+    /**
+     * Lanes q*L .. q*L+L-1 of t added in a fixed order, ((0+1)+(2+3))+((4+5)+(6+7)) for 8 lanes: the same in the
+     * interpreter, C1 and C2 (unlike {@code reduceLanes(ADD)}, whose order is left open). Accumulators reach here
+     * through {@code intoArray}, never as arguments: a vector passed to a method the JIT did not inline is boxed.
+     */
+    private static float lanes(float[] t, int q) {
+        int b = q * L;
         if (L == 8) {
-            return ((v.lane(0) + v.lane(1)) + (v.lane(2) + v.lane(3)))
-                    + ((v.lane(4) + v.lane(5)) + (v.lane(6) + v.lane(7)));
+            return ((t[b] + t[b + 1]) + (t[b + 2] + t[b + 3])) + ((t[b + 4] + t[b + 5]) + (t[b + 6] + t[b + 7]));
         }
-        float s = v.lane(0);
+        float s = t[b];
         for (int i = 1; i < L; i++) {
-            s += v.lane(i);
+            s += t[b + i];
         }
         return s;
     }
@@ -47,7 +62,12 @@ final class VectorSimd extends Simd {
         for (int i = 0; i < bound; i += L) {
             acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
         }
-        float s = bound > 0 ? hsum(acc) : 0f;
+        float s = 0f;
+        if (bound > 0) {
+            float[] tmp = SCRATCH.get();
+            acc.intoArray(tmp, 0);
+            s = lanes(tmp, 0);
+        }
         for (int i = bound; i < len; i++) {
             s = Math.fma(x[xo + i], y[yo + i], s);
         }
@@ -176,26 +196,27 @@ final class VectorSimd extends Simd {
     public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
         int bound = k - k % L;
         int n4 = n - n % 4, m3 = m - m % 3;
+        float[] tmp = SCRATCH.get();
         for (int i = 0; i < n4; i += 4) {
             for (int j = 0; j < m3; j += 3) {
-                dots4x3(a, b, bias, out, i, j, k, m, bound);
+                dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
             }
             for (int q = 0; q < 4; q++) {
                 for (int j = m3; j < m; j++) {
-                    out[(i + q) * m + j] = dot1(a, b, bias, i + q, j, k, bound);
+                    out[(i + q) * m + j] = dot1(a, b, bias, i + q, j, k, bound, tmp);
                 }
             }
         }
         for (int i = n4; i < n; i++) {
             for (int j = 0; j < m; j++) {
-                out[i * m + j] = dot1(a, b, bias, i, j, k, bound);
+                out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
             }
         }
     }
 
     /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b. */
     private static void dots4x3(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
-            int bound) {
+            int bound, float[] tmp) {
         int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
         int b0 = j * k, b1 = b0 + k, b2 = b1 + k;
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
@@ -221,36 +242,52 @@ final class VectorSimd extends Simd {
             s31 = x.fma(w1, s31);
             s32 = x.fma(w2, s32);
         }
+        s00.intoArray(tmp, 0 * L);
+        s01.intoArray(tmp, 1 * L);
+        s02.intoArray(tmp, 2 * L);
+        s10.intoArray(tmp, 3 * L);
+        s11.intoArray(tmp, 4 * L);
+        s12.intoArray(tmp, 5 * L);
+        s20.intoArray(tmp, 6 * L);
+        s21.intoArray(tmp, 7 * L);
+        s22.intoArray(tmp, 8 * L);
+        s30.intoArray(tmp, 9 * L);
+        s31.intoArray(tmp, 10 * L);
+        s32.intoArray(tmp, 11 * L);
         int o = i * m + j;
-        out[o] = finish(s00, a, a0, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(s01, a, a0, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(s02, a, a0, b, b2, bias, j + 2, k, bound);
+        out[o] = finish(lanes(tmp, 0), a, a0, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 1), a, a0, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 2), a, a0, b, b2, bias, j + 2, k, bound);
         o += m;
-        out[o] = finish(s10, a, a1, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(s11, a, a1, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(s12, a, a1, b, b2, bias, j + 2, k, bound);
+        out[o] = finish(lanes(tmp, 3), a, a1, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 4), a, a1, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 5), a, a1, b, b2, bias, j + 2, k, bound);
         o += m;
-        out[o] = finish(s20, a, a2, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(s21, a, a2, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(s22, a, a2, b, b2, bias, j + 2, k, bound);
+        out[o] = finish(lanes(tmp, 6), a, a2, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 7), a, a2, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 8), a, a2, b, b2, bias, j + 2, k, bound);
         o += m;
-        out[o] = finish(s30, a, a3, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(s31, a, a3, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(s32, a, a3, b, b2, bias, j + 2, k, bound);
+        out[o] = finish(lanes(tmp, 9), a, a3, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 10), a, a3, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 11), a, a3, b, b2, bias, j + 2, k, bound);
     }
 
-    private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound) {
+    private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound, float[] tmp) {
         FloatVector s = FloatVector.zero(S);
         for (int t = 0; t < bound; t += L) {
             s = FloatVector.fromArray(S, a, i * k + t).fma(FloatVector.fromArray(S, b, j * k + t), s);
         }
-        return finish(s, a, i * k, b, j * k, bias, j, k, bound);
+        s.intoArray(tmp, 0);
+        return finish(lanes(tmp, 0), a, i * k, b, j * k, bias, j, k, bound);
     }
 
-    /** Lanes summed in a fixed order, then the tail t >= bound, then the bias. */
-    private static float finish(FloatVector acc, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
+    /**
+     * The lanes' sum (added in a fixed order from the scratch array), then the tail t >= bound, then the bias.
+     * Vectors never cross a method call here: a vector passed to a method the JIT does not inline is boxed.
+     */
+    private static float finish(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
             int bound) {
-        float s = bound > 0 ? hsum(acc) : 0f;
+        float s = bound > 0 ? lanes : 0f;
         for (int t = bound; t < k; t++) {
             s = Math.fma(a[ao + t], b[bo + t], s);
         }
@@ -280,7 +317,29 @@ final class VectorSimd extends Simd {
             if (raw != null) {
                 r.intoArray(raw, o + j);
             }
-            tanh(FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j))).intoArray(h, o + j);
+            // h = tanh(hpreact): FastMath.tanh lane by lane, the same operations in the same order (both branches,
+            // then a blend), written out here rather than called: a vector passed to a method the JIT does not
+            // inline is boxed on the heap, and whether it inlines depends on what was compiled first
+            FloatVector hp = FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j));
+            FloatVector z = hp.abs();
+            FloatVector c = z.add(z).min(FastMath.EXP_HI).max(FastMath.EXP_LO);     // exp(2|x|), as FastMath.exp
+            FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
+            FloatVector n = t.sub(FastMath.MAGIC);
+            FloatVector rr = n.fma(NEG_LN2_HI, c);
+            rr = n.fma(NEG_LN2_LO, rr);
+            FloatVector y = rr.fma(FastMath.P0, FastMath.P1);
+            y = y.fma(rr, P2V).fma(rr, P3V).fma(rr, P4V).fma(rr, P5V);
+            y = y.fma(rr.mul(rr), rr).add(1f);
+            FloatVector e = y.mul(t.reinterpretAsInts().sub(FastMath.MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector big = ONE.sub(TWO.div(e.add(1f)));
+            big = big.blend(big.neg(), hp.lt(0f));
+            FloatVector x2 = hp.mul(hp);
+            FloatVector p = x2.fma(FastMath.T0, FastMath.T1);
+            p = p.fma(x2, T2V).fma(x2, T3V).fma(x2, T4V);
+            FloatVector small = p.mul(x2).fma(hp, hp);
+            FloatVector th = small.blend(big, z.compare(VectorOperators.GE, FastMath.TANH_SPLIT));
+            th.intoArray(h, o + j);
         }
         for (; j < len; j++) {
             float r = (x[o + j] - mean[j]) * inv[j];
@@ -291,46 +350,12 @@ final class VectorSimd extends Simd {
         }
     }
 
-    /** {@link FastMath#tanh} lane by lane, the same operations in the same order (both branches, then a blend). */
-    static FloatVector tanh(FloatVector x) {
-        FloatVector z = x.abs();
-        FloatVector big = ONE.sub(TWO.div(exp(z.add(z)).add(1f)));
-        big = big.blend(big.neg(), x.lt(0f));
-        FloatVector x2 = x.mul(x);
-        FloatVector p = x2.fma(FastMath.T0, FastMath.T1);
-        p = p.fma(x2, FloatVector.broadcast(S, FastMath.T2));
-        p = p.fma(x2, FloatVector.broadcast(S, FastMath.T3));
-        p = p.fma(x2, FloatVector.broadcast(S, FastMath.T4));
-        FloatVector small = p.mul(x2).fma(x, x);
-        return small.blend(big, z.compare(VectorOperators.GE, FastMath.TANH_SPLIT));
-    }
-
-    /** {@link FastMath#exp} lane by lane, the same operations in the same order. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector c = x.min(FastMath.EXP_HI).max(FastMath.EXP_LO);
-        FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
-        FloatVector n = t.sub(FastMath.MAGIC);
-        FloatVector r = n.fma(FloatVector.broadcast(S, -FastMath.LN2_HI), c);
-        r = n.fma(FloatVector.broadcast(S, -FastMath.LN2_LO), r);
-        FloatVector y = r.fma(FastMath.P0, FastMath.P1);
-        y = y.fma(r, FloatVector.broadcast(S, FastMath.P2));
-        y = y.fma(r, FloatVector.broadcast(S, FastMath.P3));
-        y = y.fma(r, FloatVector.broadcast(S, FastMath.P4));
-        y = y.fma(r, FloatVector.broadcast(S, FastMath.P5));
-        y = y.fma(r.mul(r), r);
-        y = y.add(1f);
-        FloatVector scale = t.reinterpretAsInts().sub(FastMath.MAGIC_BITS - 127)
-                .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return y.mul(scale);
-    }
-
     @Override
     public void tanhBackward(float[] h, float[] dh, int o, int len) {
         int j = 0;
-        FloatVector one = FloatVector.broadcast(S, 1f);
         for (int bound = len - len % L; j < bound; j += L) {
             FloatVector y = FloatVector.fromArray(S, h, o + j);
-            one.sub(y.mul(y)).mul(FloatVector.fromArray(S, dh, o + j)).intoArray(dh, o + j);
+            ONE.sub(y.mul(y)).mul(FloatVector.fromArray(S, dh, o + j)).intoArray(dh, o + j);
         }
         for (; j < len; j++) {
             float y = h[o + j];
@@ -392,13 +417,25 @@ final class VectorSimd extends Simd {
         if (bound > 0) {
             FloatVector acc = FloatVector.zero(S);
             for (; i < bound; i += L) {
-                FloatVector e = exp(FloatVector.fromArray(S, x, xo + i).sub(shift));
+                // exp(x - shift), FastMath.exp written out (see normTanh)
+                FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(shift).min(FastMath.EXP_HI).max(FastMath.EXP_LO);
+                FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
+                FloatVector nn = t.sub(FastMath.MAGIC);
+                FloatVector r = nn.fma(NEG_LN2_HI, c);
+                r = nn.fma(NEG_LN2_LO, r);
+                FloatVector y = r.fma(FastMath.P0, FastMath.P1);
+                y = y.fma(r, P2V).fma(r, P3V).fma(r, P4V).fma(r, P5V);
+                y = y.fma(r.mul(r), r).add(1f);
+                FloatVector e = y.mul(t.reinterpretAsInts().sub(FastMath.MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
                 if (out != null) {
                     e.intoArray(out, oo + i);
                 }
                 acc = acc.add(e);
             }
-            s = hsum(acc);
+            float[] tmp = SCRATCH.get();
+            acc.intoArray(tmp, 0);
+            s = lanes(tmp, 0);
         }
         for (; i < len; i++) {
             float e = FastMath.exp(x[xo + i] - shift);

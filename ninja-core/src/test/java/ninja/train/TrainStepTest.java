@@ -49,12 +49,27 @@ class TrainStepTest {
             Tensor[] ref = Mlp.parameterGrads(Mlp.backward(slow, b, a, Mlp.Mode.FUSED, Grads.chained()));
             assertThat(fast.lastLoss()).isCloseTo(a.loss.item(), org.assertj.core.data.Offset.offset(1e-5f));
             for (int k = 0; k < ref.length; k++) {
+                if (Parameters.NAMES.get(k).equals("b1")) {
+                    // db1 = sum_0(dhprebn) is exactly 0 in real arithmetic (batchnorm subtracts the batch mean right
+                    // after b1 is added), so both sides are rounding noise: compare sizes, not values
+                    assertThat(maxAbs(mine[k])).isLessThan(1e-6);
+                    assertThat(maxAbs(ref[k])).isLessThan(1e-6);
+                    continue;
+                }
                 Cmp.Row row = Cmp.cmp(Parameters.NAMES.get(k), mine[k], ref[k]);
                 assertThat(row.ok()).as(Simd.INSTANCE.name() + " " + row.format()).isTrue();
             }
             // take a step so later comparisons run on trained (less symmetric) parameters
             fast.step(b, 0.1f);
         }
+    }
+
+    static double maxAbs(Tensor t) {
+        double m = 0;
+        for (float v : t.data()) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
     }
 
     @Test
