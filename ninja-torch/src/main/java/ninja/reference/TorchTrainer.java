@@ -31,6 +31,7 @@ public final class TorchTrainer implements AutoCloseable {
     private final NDManager root;
     private final NDArray C, W1, b1, W2, b2, bngain, bnbias, bnmean, bnstd;
     private final List<NDArray> params;
+    private final List<NDArray> lent;
     private final NDArray nNd, invNm1, eps, minusHalf, one, zero, bessel, keep, take;
     private NDArray lrNd;
     private float lr = Float.NaN;
@@ -60,6 +61,8 @@ public final class TorchTrainer implements AutoCloseable {
         bessel = root.create((float) ((double) n / (n - 1)));
         keep = root.create(1f - MOMENTUM);
         take = root.create(MOMENTUM);
+        lent = List.of(C, W1, b1, W2, b2, bngain, bnbias, bnmean, bnstd, nNd, invNm1, eps, minusHalf, one, zero,
+                bessel, keep, take);
         if (mode == Mode.AUTOGRAD) {
             for (NDArray t : params) {
                 t.setRequiresGradient(true);
@@ -111,6 +114,12 @@ public final class TorchTrainer implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 yb[i] = b.yb()[i];
             }
+            // an op's result joins the manager of its first operand: lend every long-lived array to the step's
+            // manager, so that what is computed from them is freed with it (they return to root on close)
+            for (NDArray t : lent) {
+                t.tempAttach(m);
+            }
+            lrNd.tempAttach(m);
             NDArray xbNd = m.create(xb, new Shape(n, block));
             NDArray ybNd = m.create(yb, new Shape(n));
             return mode == Mode.MANUAL ? manual(m, xbNd, ybNd) : autograd(m, xbNd, ybNd);
