@@ -322,7 +322,7 @@ final class VectorSimd extends Simd {
             // inline is boxed on the heap, and whether it inlines depends on what was compiled first
             FloatVector hp = FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j));
             FloatVector z = hp.abs();
-            FloatVector c = z.add(z).min(FastMath.EXP_HI).max(FastMath.EXP_LO);     // exp(2|x|), as FastMath.exp
+            FloatVector c = z.add(z).min(FastMath.EXP_HI);  // exp(2|x|) as FastMath.exp (2|x| >= 0: no lower clamp)
             FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
             FloatVector n = t.sub(FastMath.MAGIC);
             FloatVector rr = n.fma(NEG_LN2_HI, c);

@@ -19,10 +19,11 @@ import ninja.tensor.Tensor;
  * dimension, so W2 is kept here transposed, {@code W2T[V, H]}: {@code logits = h @ W2T^T} is then a dot product of
  * rows and {@code dh = dlogits @ W2T}, {@code dW2T = dlogits^T @ h} are row updates.
  *
- * <p><b>Parameters.</b> The step updates the other tensors of {@link Parameters} in place, and W2 in its own
- * transposed copy. {@link #step} writes that copy back into {@code p.W2} after every update (a 27 x H transpose,
- * about 2% of a step), so {@code p} is always current. If {@code p.W2} is changed from outside (a checkpoint
- * loaded into the same object), call {@link #reload()} before the next step.
+ * <p><b>Parameters: call {@link #parameters()} (or {@link #syncParameters()}) before reading them.</b> The step
+ * updates C, W1, b1, b2, bngain, bnbias, bnmean and bnstd of the given {@link Parameters} in place, but W2 only in
+ * its own transposed copy: writing it back is a 27 x H transpose, 5-7% of a step at the notebook's sizes, so it
+ * happens only when asked (evaluation, checkpoint, end of training), and only if W2 changed since. If
+ * {@code p.W2} is changed from outside (a checkpoint loaded into the same object), call {@link #reload()}.
  */
 public final class TrainStep {
     /** Momentum of the running batchnorm statistics, as in the lecture: running = 0.999 running + 0.001 batch. */
@@ -38,6 +39,8 @@ public final class TrainStep {
     private final float[] dlogits, dh, dhprebn, dembcat, bnScale;
     private final float[] dC, dW1, db1, dW2T, db2, dbngain, dbnbias;
     private float lastLoss = Float.NaN;
+    /** W2T has been updated since it was last written back into p.W2. */
+    private boolean w2Dirty;
 
     public TrainStep(Parameters p, int batchSize) {
         if (batchSize < 2) {
@@ -80,7 +83,7 @@ public final class TrainStep {
         forwardBackward(b);
         update(lr);
         updateRunning();
-        syncParameters();
+        w2Dirty = true;
         return lastLoss;
     }
 
@@ -102,25 +105,30 @@ public final class TrainStep {
         return lastLoss;
     }
 
-    /** The parameters, current (W2 written back). */
+    /** The parameters, current: W2 written back if it changed. Call before reading or saving them. */
     public Parameters parameters() {
         syncParameters();
         return p;
     }
 
-    /** Writes the internal W2T back into {@code p.W2} ([H, V], the lecture's layout). */
+    /** Writes the internal W2T back into {@code p.W2} ([H, V], the lecture's layout) if it changed. */
     public void syncParameters() {
+        if (!w2Dirty) {
+            return;
+        }
         float[] w2 = p.W2.data();
-        for (int v = 0; v < vocab; v++) {
-            int r = v * hid;
-            for (int j = 0; j < hid; j++) {
-                w2[j * vocab + v] = W2T[r + j];
+        for (int j = 0; j < hid; j++) {
+            int o = j * vocab;
+            for (int v = 0; v < vocab; v++) {
+                w2[o + v] = W2T[v * hid + j];
             }
         }
+        w2Dirty = false;
     }
 
     /** Re-reads {@code p.W2} into the internal transposed copy (after p was changed from outside). */
     public void reload() {
+        w2Dirty = false;
         float[] w2 = p.W2.data();
         for (int j = 0; j < hid; j++) {
             for (int v = 0; v < vocab; v++) {

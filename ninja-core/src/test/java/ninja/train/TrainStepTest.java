@@ -81,6 +81,8 @@ class TrainStepTest {
         Tensor[] grads = s.gradients(b);
         float loss = s.step(b, 0.1f);
         assertThat(loss).isEqualTo(s.lastLoss());
+        assertThat(p.W2.data()).as("W2 is written back on demand").isEqualTo(before.W2.data());
+        assertThat(s.parameters()).isSameAs(p);
         float[] w2 = p.W2.data();
         for (int i = 0; i < w2.length; i++) {
             // vector path: one fused multiply-add; scalar: two roundings
