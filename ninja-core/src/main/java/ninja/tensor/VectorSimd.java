@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The species sits in a static final field: in an instance field the JIT cannot specialise the loops.
  * 256-bit vectors did as well as 512-bit ones on this model's sizes and run on every AVX2 machine.
  *
- * <p>The matmuls keep several accumulators in registers (4 rows x 2 vectors for {@link #gemm}, 4 x 3 dot
+ * <p>The matmuls keep several accumulators in registers (4 rows x 3 vectors for {@link #gemm}, 4 x 3 dot
  * products for {@link #gemmBT}) so that each loaded vector feeds several fused multiply-adds. Horizontal sums
  * add the lanes in a fixed order (never {@code reduceLanes(ADD)}, whose order may change once the JIT compiles),
  * so results are bit-identical run to run. Scalar tails use {@link Math#fma} like the lanes, so an element's
@@ -92,48 +92,84 @@ final class VectorSimd extends Simd {
     @Override
     public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
             int cols) {
-        int r = 0;
-        for (; r + 4 <= rows; r += 4) {
+        if (rows < 4) {
+            for (int r = 0; r < rows; r++) {
+                gemm1(a, aRow, aCol, b, bias, out, r, inner, cols);
+            }
+            return;
+        }
+        for (int r = 0; r + 4 <= rows; r += 4) {
             gemm4(a, aRow, aCol, b, bias, out, r, inner, cols);
         }
-        for (; r < rows; r++) {
-            gemm1(a, aRow, aCol, b, bias, out, r, inner, cols);
+        if (rows % 4 != 0) {
+            // the last rows: one more block of four ending at the last row; the rows it shares with the block before
+            // are recomputed to the same values (an element's operations do not depend on the blocking)
+            gemm4(a, aRow, aCol, b, bias, out, rows - 4, inner, cols);
         }
     }
 
-    /** Four rows of out: 4 x 2 accumulators, each b vector loaded once per t and used four times. */
+    /** Four rows of out: 4 x 3 accumulators, each b vector loaded once per t and used four times. */
     private static void gemm4(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int r, int inner,
             int cols) {
         int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
         int c = 0;
-        for (; c + 2 * L <= cols; c += 2 * L) {
-            FloatVector x00 = FloatVector.zero(S), x01 = x00;
-            FloatVector x10 = x00, x11 = x01, x20 = x00, x21 = x01, x30 = x00, x31 = x01;
-            for (int t = 0; t < inner; t++) {
-                int bo = t * cols + c, ao = t * aCol;
-                FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-                FloatVector v0 = FloatVector.broadcast(S, a[a0 + ao]);
-                x00 = b0.fma(v0, x00);
-                x01 = b1.fma(v0, x01);
-                FloatVector v1 = FloatVector.broadcast(S, a[a1 + ao]);
-                x10 = b0.fma(v1, x10);
-                x11 = b1.fma(v1, x11);
-                FloatVector v2 = FloatVector.broadcast(S, a[a2 + ao]);
-                x20 = b0.fma(v2, x20);
-                x21 = b1.fma(v2, x21);
-                FloatVector v3 = FloatVector.broadcast(S, a[a3 + ao]);
-                x30 = b0.fma(v3, x30);
-                x31 = b1.fma(v3, x31);
+        for (; c + 3 * L <= cols; c += 3 * L) {
+            FloatVector x00 = FloatVector.zero(S), x01 = x00, x02 = x00, x10 = x00, x11 = x00, x12 = x00;
+            FloatVector x20 = x00, x21 = x00, x22 = x00, x30 = x00, x31 = x00, x32 = x00;
+            for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bo);
+                FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+                FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
+                x00 = b0.fma(v, x00);
+                x01 = b1.fma(v, x01);
+                x02 = b2.fma(v, x02);
+                v = FloatVector.broadcast(S, a[a1 + ao]);
+                x10 = b0.fma(v, x10);
+                x11 = b1.fma(v, x11);
+                x12 = b2.fma(v, x12);
+                v = FloatVector.broadcast(S, a[a2 + ao]);
+                x20 = b0.fma(v, x20);
+                x21 = b1.fma(v, x21);
+                x22 = b2.fma(v, x22);
+                v = FloatVector.broadcast(S, a[a3 + ao]);
+                x30 = b0.fma(v, x30);
+                x31 = b1.fma(v, x31);
+                x32 = b2.fma(v, x32);
+            }
+            if (bias != null) {
+                FloatVector c0 = FloatVector.fromArray(S, bias, c);
+                FloatVector c1 = FloatVector.fromArray(S, bias, c + L);
+                FloatVector c2 = FloatVector.fromArray(S, bias, c + 2 * L);
+                x00 = x00.add(c0);
+                x01 = x01.add(c1);
+                x02 = x02.add(c2);
+                x10 = x10.add(c0);
+                x11 = x11.add(c1);
+                x12 = x12.add(c2);
+                x20 = x20.add(c0);
+                x21 = x21.add(c1);
+                x22 = x22.add(c2);
+                x30 = x30.add(c0);
+                x31 = x31.add(c1);
+                x32 = x32.add(c2);
             }
             int o = r * cols + c;
-            (bias != null ? x00.add(FloatVector.fromArray(S, bias, c)) : x00).intoArray(out, o);
-            (bias != null ? x01.add(FloatVector.fromArray(S, bias, c + L)) : x01).intoArray(out, o + L);
-            (bias != null ? x10.add(FloatVector.fromArray(S, bias, c)) : x10).intoArray(out, o + cols);
-            (bias != null ? x11.add(FloatVector.fromArray(S, bias, c + L)) : x11).intoArray(out, o + cols + L);
-            (bias != null ? x20.add(FloatVector.fromArray(S, bias, c)) : x20).intoArray(out, o + 2 * cols);
-            (bias != null ? x21.add(FloatVector.fromArray(S, bias, c + L)) : x21).intoArray(out, o + 2 * cols + L);
-            (bias != null ? x30.add(FloatVector.fromArray(S, bias, c)) : x30).intoArray(out, o + 3 * cols);
-            (bias != null ? x31.add(FloatVector.fromArray(S, bias, c + L)) : x31).intoArray(out, o + 3 * cols + L);
+            x00.intoArray(out, o);
+            x01.intoArray(out, o + L);
+            x02.intoArray(out, o + 2 * L);
+            o += cols;
+            x10.intoArray(out, o);
+            x11.intoArray(out, o + L);
+            x12.intoArray(out, o + 2 * L);
+            o += cols;
+            x20.intoArray(out, o);
+            x21.intoArray(out, o + L);
+            x22.intoArray(out, o + 2 * L);
+            o += cols;
+            x30.intoArray(out, o);
+            x31.intoArray(out, o + L);
+            x32.intoArray(out, o + 2 * L);
         }
         for (; c + L <= cols; c += L) {
             FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
