@@ -125,6 +125,14 @@ class TrainStepTest {
         assertThat(fast).isCloseTo(readableEvalLoss(p, d), org.assertj.core.data.Offset.offset(1e-4));
     }
 
+    @Test
+    void evaluationOnTwoThreadsIsBitIdenticalToOne() {
+        Parameters p = init(20, 10, 9, Config.BnInit.RANDN);
+        ContextDataset d = splits.train(); // large enough for the second thread
+        assertThat(d.size()).isGreaterThan(Evaluation.PARALLEL_CHUNKS * Evaluation.CHUNK);
+        assertThat(Evaluation.loss(p, d, true)).isEqualTo(Evaluation.loss(p, d, false));
+    }
+
     /** The lecture's split_loss, element by element in double: the independent check of Evaluation. */
     static double readableEvalLoss(Parameters p, ContextDataset d) {
         int e = p.nEmbd(), hid = p.nHidden(), v = p.vocabSize(), block = d.blockSize();
