@@ -29,7 +29,8 @@ final class Errors {
     }
 
     static String message(Throwable ex) {
-        if (ex instanceof UserError || ex instanceof DataException || ex instanceof IllegalArgumentException) {
+        if (ex instanceof UserError || ex instanceof DataException || ex instanceof IllegalArgumentException
+                || ex instanceof ninja.train.NonFiniteLossException) {
             return ex.getMessage();
         }
         return ex.getClass().getSimpleName() + ": " + ex.getMessage();

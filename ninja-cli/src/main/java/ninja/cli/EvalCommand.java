@@ -37,7 +37,7 @@ final class EvalCommand implements Callable<Integer> {
         Splits s = CheckpointOptions.splits(checkpoint, ck, model.names());
         Map<String, Object> m = new LinkedHashMap<>();
         for (String split : new String[] {"train", "val", "test"}) {
-            m.put(split, (double) Evaluation.loss(ck.params(), s.split(split)));
+            m.put(split, Evaluation.loss(ck.params(), s.split(split)));
         }
         if (json) {
             Json.print(out, m);

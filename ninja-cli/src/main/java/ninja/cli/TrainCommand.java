@@ -164,8 +164,8 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint ck = trainer.calibrated();
         write(ck, ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
-        float train = Evaluation.loss(ck.params(), splits.train());
-        float val = Evaluation.loss(ck.params(), splits.val());
+        double train = Evaluation.loss(ck.params(), splits.train());
+        double val = Evaluation.loss(ck.params(), splits.val());
         List<String> names20 = new Sampler(ck.params(), splits.vocab()).sample(samples,
                 new TorchGenerator(Sampler.DEFAULT_SEED));
         if (json) {

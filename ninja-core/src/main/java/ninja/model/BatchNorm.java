@@ -10,6 +10,7 @@ import ninja.tensor.Tensor;
  */
 public final class BatchNorm {
     public static final float EPS = 1e-5f;
+    private static final ninja.tensor.Simd SIMD = ninja.tensor.Simd.INSTANCE;
 
     private BatchNorm() {
     }
@@ -84,23 +85,27 @@ public final class BatchNorm {
     /** The fused batchnorm backward on row-major arrays ([n, h] activations, [h] statistics). */
     public static void fusedBackward(float[] dhpreact, float[] bnraw, float[] bngain, float[] bnvarInv,
             float[] dhprebn, float[] dbngain, float[] dbnbias, int n, int h) {
+        fusedBackward(dhpreact, bnraw, bngain, bnvarInv, dhprebn, dbngain, dbnbias, n, h, new float[h]);
+    }
+
+    /**
+     * The same with a scratch array of h floats for the per-unit factor {@code bngain * bnvar_inv / n}, so the
+     * fast training step runs it without allocating. Two passes over the rows: the two sums, then dhprebn.
+     */
+    public static void fusedBackward(float[] dhpreact, float[] bnraw, float[] bngain, float[] bnvarInv,
+            float[] dhprebn, float[] dbngain, float[] dbnbias, int n, int h, float[] scale) {
         java.util.Arrays.fill(dbngain, 0, h, 0f);
         java.util.Arrays.fill(dbnbias, 0, h, 0f);
         for (int i = 0; i < n; i++) {
-            int r = i * h;
-            for (int j = 0; j < h; j++) {
-                dbnbias[j] += dhpreact[r + j];
-                dbngain[j] += dhpreact[r + j] * bnraw[r + j];
-            }
+            SIMD.bnSums(dhpreact, bnraw, i * h, dbngain, dbnbias, h);      // dbnbias = sum_0(dhpreact), dbngain = sum_0(dhpreact * bnraw)
         }
         float fn = n;
-        float bessel = (float) ((double) n / (n - 1));
+        float bessel = (float) ((double) n / (n - 1));                       // n/(n-1)
+        for (int j = 0; j < h; j++) {
+            scale[j] = bngain[j] * bnvarInv[j] / fn;                         // bngain * bnvar_inv / n
+        }
         for (int i = 0; i < n; i++) {
-            int r = i * h;
-            for (int j = 0; j < h; j++) {
-                float scale = bngain[j] * bnvarInv[j] / fn;
-                dhprebn[r + j] = scale * (fn * dhpreact[r + j] - dbnbias[j] - bessel * bnraw[r + j] * dbngain[j]);
-            }
+            SIMD.bnBackwardRow(dhpreact, bnraw, i * h, scale, dbnbias, dbngain, fn, bessel, dhprebn, h);
         }
     }
 }

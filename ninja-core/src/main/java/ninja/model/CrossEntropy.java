@@ -8,6 +8,7 @@ import ninja.tensor.Tensor;
  * one-line backward (fused). The fused loop is the one the fast training step runs.
  */
 public final class CrossEntropy {
+    private static final ninja.tensor.Simd SIMD = ninja.tensor.Simd.INSTANCE;
     private CrossEntropy() {
     }
 
@@ -83,28 +84,17 @@ public final class CrossEntropy {
      */
     public static float fusedForwardBackward(float[] logits, int[] yb, float[] dlogits, int n, int v) {
         float lossSum = 0f;
+        float fn = n;
         for (int i = 0; i < n; i++) {
             int r = i * v;
-            float max = logits[r];
-            for (int j = 1; j < v; j++) {
-                max = Math.max(max, logits[r + j]);
-            }
-            float sum = 0f;
-            for (int j = 0; j < v; j++) {
-                float e = (float) Math.exp(logits[r + j] - max);
-                if (dlogits != null) {
-                    dlogits[r + j] = e;
-                }
-                sum += e;
-            }
+            float max = SIMD.max(logits, r, v);
+            float sum = SIMD.expShiftSum(logits, r, max, dlogits, r, v);        // counts = exp(logits - max)
             lossSum += (float) Math.log(sum) - (logits[r + yb[i]] - max);
             if (dlogits != null) {
                 float inv = 1.0f / sum;
-                float fn = n;
-                for (int j = 0; j < v; j++) {
-                    float p = dlogits[r + j] * inv;
-                    dlogits[r + j] = (j == yb[i] ? p - 1.0f : p) / fn;
-                }
+                float py = dlogits[r + yb[i]] * inv;
+                SIMD.scaleDiv(dlogits, r, inv, fn, v);                           // probs / n
+                dlogits[r + yb[i]] = (py - 1.0f) / fn;                             // (probs - 1) / n at the target
             }
         }
         return lossSum / n;

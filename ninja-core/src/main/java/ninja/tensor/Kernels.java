@@ -13,44 +13,24 @@ public final class Kernels {
 
     /** out[n,m] = a[n,k] @ b[k,m] (+ bias[m] when bias is not null). Inner loop: rows of b and out. */
     public static void matmul(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        for (int i = 0; i < n; i++) {
-            int o = i * m;
-            if (bias != null) {
-                System.arraycopy(bias, 0, out, o, m);
-            } else {
-                java.util.Arrays.fill(out, o, o + m, 0f);
-            }
-            for (int p = 0; p < k; p++) {
-                SIMD.axpy(a[i * k + p], b, p * m, out, o, m);
-            }
-        }
+        SIMD.gemm(a, k, 1, b, bias, out, n, k, m);
     }
 
     /** out[n,m] = a[n,k] @ b[m,k]^T (+ bias[m]). Inner loop: a dot product of two rows of length k. */
     public static void matmulBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < m; j++) {
-                float s = SIMD.dot(a, i * k, b, j * k, k);
-                out[i * m + j] = bias != null ? s + bias[j] : s;
-            }
-        }
+        SIMD.gemmBT(a, b, bias, out, n, k, m);
     }
 
     /** out[k,m] = a[n,k]^T @ b[n,m]. Inner loop: rows of b and out. */
     public static void matmulAT(float[] a, float[] b, float[] out, int n, int k, int m) {
-        java.util.Arrays.fill(out, 0, k * m, 0f);
-        for (int i = 0; i < n; i++) {
-            for (int p = 0; p < k; p++) {
-                SIMD.axpy(a[i * k + p], b, i * m, out, p * m, m);
-            }
-        }
+        SIMD.gemm(a, 1, k, b, null, out, k, n, m);
     }
 
     /** out[m] = sum over rows of a[n,m] (torch's {@code a.sum(0)}). */
     public static void sumRows(float[] a, float[] out, int n, int m) {
         java.util.Arrays.fill(out, 0, m, 0f);
         for (int i = 0; i < n; i++) {
-            SIMD.axpy(1f, a, i * m, out, 0, m);
+            SIMD.add(a, i * m, out, m);
         }
     }
 

@@ -1,10 +1,13 @@
 package ninja.tensor;
 
 /**
- * The two inner loops every kernel is made of, dot and axpy, behind one switch: the Vector API
- * ({@code jdk.incubator.vector}) when the JVM was started with {@code --add-modules jdk.incubator.vector}
- * (the {@code ./ninja} launcher does that), plain loops otherwise. Each path is deterministic; they differ only in
- * the order of float additions inside a dot product.
+ * The inner loops every kernel is made of, behind one switch: the Vector API ({@code jdk.incubator.vector}) when
+ * the JVM was started with {@code --add-modules jdk.incubator.vector} (the {@code ./ninja} launcher does that),
+ * plain loops otherwise ({@code -Dninja.scalar=true} forces them).
+ *
+ * <p>Determinism: every method fixes its order of float operations; nothing depends on timing, threads or JIT
+ * state (no {@code reduceLanes(ADD)}, whose order the Vector API leaves open). The two paths differ from each
+ * other only in the order of additions and in fused multiply-adds.
  */
 public abstract class Simd {
     /** The implementation in use, fixed at class initialisation (a static final, so the JIT inlines it). */
@@ -31,6 +34,55 @@ public abstract class Simd {
     /** {@code y[yo+i] += a * x[xo+i]} for i in [0, len). */
     public abstract void axpy(float a, float[] x, int xo, float[] y, int yo, int len);
 
+    /**
+     * {@code out[r, c] = (sum_t A[r, t] * b[t, c]) + bias[c]} with {@code A[r, t] = a[r * aRow + t * aCol]}, b and out
+     * row-major ({@code cols} wide); bias may be null. With (aRow, aCol) = (inner, 1) this is {@code a @ b}, with
+     * (1, rows) it is {@code a.T @ b}. Inner loop: rows of b and out.
+     */
+    public abstract void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
+            int inner, int cols);
+
+    /** {@code out[i, j] = sum_t a[i, t] * b[j, t] (+ bias[j])}, a[n,k], b[m,k]: dot products of rows. */
+    public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m);
+
+    /** {@code acc[j] += (x[xo+j] - mean[j])^2} for j in [0, len). */
+    public abstract void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len);
+
+    /**
+     * One row of batchnorm and tanh: {@code raw = (x - mean) * inv;  h = tanh(gain * raw + bias)}, raw and h at
+     * offset {@code o} like x; raw may be null (evaluation). Per-unit arrays start at 0.
+     */
+    public abstract void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
+            float[] h, int o, int len);
+
+    /** {@code dh = (1 - h^2) * dh} in place: the tanh backward, turning dh into dhpreact. */
+    public abstract void tanhBackward(float[] h, float[] dh, int o, int len);
+
+    /** {@code dbnbias[j] += dhpreact[o+j];  dbngain[j] += dhpreact[o+j] * bnraw[o+j]}. */
+    public abstract void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len);
+
+    /**
+     * One row of the fused batchnorm backward:
+     * {@code dhprebn = scale * (fn * dhpreact - dbnbias - bessel * bnraw * dbngain)}, scale per unit.
+     */
+    public abstract void bnBackwardRow(float[] dhpreact, float[] bnraw, int o, float[] scale, float[] dbnbias,
+            float[] dbngain, float fn, float bessel, float[] dhprebn, int len);
+
+    /** The largest of x[xo..xo+len). */
+    public abstract float max(float[] x, int xo, int len);
+
+    /** {@code out[oo+i] = exp(x[xo+i] - shift)} (out may be null); returns their sum. */
+    public abstract float expShiftSum(float[] x, int xo, float shift, float[] out, int oo, int len);
+
+    /** {@code x[xo+i] *= a}. */
+    public abstract void scale(float a, float[] x, int xo, int len);
+
+    /** {@code x[xo+i] = x[xo+i] * a / b} (multiply, then divide, each rounded). */
+    public abstract void scaleDiv(float[] x, int xo, float a, float b, int len);
+
+    /** {@code y[i] += x[xo+i]} for i in [0, len). */
+    public abstract void add(float[] x, int xo, float[] y, int len);
+
     /** The plain-loop implementation, also the reference for the vector one. */
     static final class ScalarSimd extends Simd {
         @Override
@@ -51,6 +103,120 @@ public abstract class Simd {
         public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
             for (int i = 0; i < len; i++) {
                 y[yo + i] += a * x[xo + i];
+            }
+        }
+
+        @Override
+        public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
+                int cols) {
+            for (int r = 0; r < rows; r++) {
+                int o = r * cols;
+                java.util.Arrays.fill(out, o, o + cols, 0f);
+                for (int t = 0; t < inner; t++) {
+                    axpy(a[r * aRow + t * aCol], b, t * cols, out, o, cols);
+                }
+                if (bias != null) {
+                    for (int c = 0; c < cols; c++) {
+                        out[o + c] += bias[c];
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < m; j++) {
+                    float s = dot(a, i * k, b, j * k, k);
+                    out[i * m + j] = bias != null ? s + bias[j] : s;
+                }
+            }
+        }
+
+        @Override
+        public void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len) {
+            for (int j = 0; j < len; j++) {
+                float d = x[xo + j] - mean[j];
+                acc[j] += d * d;
+            }
+        }
+
+        @Override
+        public void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
+                float[] h, int o, int len) {
+            for (int j = 0; j < len; j++) {
+                float r = (x[o + j] - mean[j]) * inv[j];
+                if (raw != null) {
+                    raw[o + j] = r;
+                }
+                h[o + j] = FastMath.tanh(gain[j] * r + bias[j]);
+            }
+        }
+
+        @Override
+        public void tanhBackward(float[] h, float[] dh, int o, int len) {
+            for (int j = 0; j < len; j++) {
+                float y = h[o + j];
+                dh[o + j] = (1f - y * y) * dh[o + j];
+            }
+        }
+
+        @Override
+        public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len) {
+            for (int j = 0; j < len; j++) {
+                dbnbias[j] += dhpreact[o + j];
+                dbngain[j] += dhpreact[o + j] * bnraw[o + j];
+            }
+        }
+
+        @Override
+        public void bnBackwardRow(float[] dhpreact, float[] bnraw, int o, float[] scale, float[] dbnbias,
+                float[] dbngain, float fn, float bessel, float[] dhprebn, int len) {
+            for (int j = 0; j < len; j++) {
+                dhprebn[o + j] = scale[j] * (fn * dhpreact[o + j] - dbnbias[j] - bessel * bnraw[o + j] * dbngain[j]);
+            }
+        }
+
+        @Override
+        public float max(float[] x, int xo, int len) {
+            float m = x[xo];
+            for (int i = 1; i < len; i++) {
+                m = Math.max(m, x[xo + i]);
+            }
+            return m;
+        }
+
+        @Override
+        public float expShiftSum(float[] x, int xo, float shift, float[] out, int oo, int len) {
+            float s = 0f;
+            for (int i = 0; i < len; i++) {
+                float e = FastMath.exp(x[xo + i] - shift);
+                if (out != null) {
+                    out[oo + i] = e;
+                }
+                s += e;
+            }
+            return s;
+        }
+
+        @Override
+        public void scaleDiv(float[] x, int xo, float a, float b, int len) {
+            for (int i = 0; i < len; i++) {
+                x[xo + i] = x[xo + i] * a / b;
+            }
+        }
+
+        @Override
+        public void add(float[] x, int xo, float[] y, int len) {
+            for (int i = 0; i < len; i++) {
+                y[i] += x[xo + i];
+            }
+        }
+
+        @Override
+        public void scale(float a, float[] x, int xo, int len) {
+            for (int i = 0; i < len; i++) {
+                x[xo + i] *= a;
             }
         }
     }

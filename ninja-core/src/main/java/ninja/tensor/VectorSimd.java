@@ -1,6 +1,7 @@
 package ninja.tensor;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,32 +9,67 @@ import jdk.incubator.vector.VectorSpecies;
  * {@link Simd} on the Vector API. Loaded by name only when the incubator module is present.
  * The species sits in a static final field: in an instance field the JIT cannot specialise the loops.
  * 256-bit vectors did as well as 512-bit ones on this model's sizes and run on every AVX2 machine.
+ *
+ * <p>The matmuls keep several accumulators in registers (4 rows x 3 vectors for {@link #gemm}, 4 x 3 dot
+ * products for {@link #gemmBT}) so that each loaded vector feeds several fused multiply-adds. Horizontal sums
+ * add the lanes in a fixed order (never {@code reduceLanes(ADD)}, whose order may change once the JIT compiles),
+ * so results are bit-identical run to run. Scalar tails use {@link Math#fma} like the lanes, so an element's
+ * value does not depend on whether it fell in a vector or a tail.
  */
 final class VectorSimd extends Simd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** Per-thread scratch for horizontal sums: accumulators are stored here and their lanes added as floats. */
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * L]);
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+    private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -FastMath.LN2_HI);
+    private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(S, -FastMath.LN2_LO);
+    private static final FloatVector P2V = FloatVector.broadcast(S, FastMath.P2);
+    private static final FloatVector P3V = FloatVector.broadcast(S, FastMath.P3);
+    private static final FloatVector P4V = FloatVector.broadcast(S, FastMath.P4);
+    private static final FloatVector P5V = FloatVector.broadcast(S, FastMath.P5);
+    private static final FloatVector T2V = FloatVector.broadcast(S, FastMath.T2);
+    private static final FloatVector T3V = FloatVector.broadcast(S, FastMath.T3);
+    private static final FloatVector T4V = FloatVector.broadcast(S, FastMath.T4);
 
     @Override
     public String name() {
         return "vector-" + S.vectorBitSize();
     }
 
+    /**
+     * Lanes q*L .. q*L+L-1 of t added in a fixed order, ((0+1)+(2+3))+((4+5)+(6+7)) for 8 lanes: the same in the
+     * interpreter, C1 and C2 (unlike {@code reduceLanes(ADD)}, whose order is left open). Accumulators reach here
+     * through {@code intoArray}, never as arguments: a vector passed to a method the JIT did not inline is boxed.
+     */
+    private static float lanes(float[] t, int q) {
+        int b = q * L;
+        if (L == 8) {
+            return ((t[b] + t[b + 1]) + (t[b + 2] + t[b + 3])) + ((t[b + 4] + t[b + 5]) + (t[b + 6] + t[b + 7]));
+        }
+        float s = t[b];
+        for (int i = 1; i < L; i++) {
+            s += t[b + i];
+        }
+        return s;
+    }
+
     @Override
     public float dot(float[] x, int xo, float[] y, int yo, int len) {
-        int i = 0;
-        float s;
         int bound = len - len % L;
-        if (bound > 0) {
-            FloatVector acc = FloatVector.zero(S);
-            for (; i < bound; i += L) {
-                acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
-            }
-            s = acc.reduceLanes(VectorOperators.ADD);
-        } else {
-            s = 0f;
+        FloatVector acc = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) {
+            acc = FloatVector.fromArray(S, x, xo + i).fma(FloatVector.fromArray(S, y, yo + i), acc);
         }
-        for (; i < len; i++) {
-            s += x[xo + i] * y[yo + i];
+        float s = 0f;
+        if (bound > 0) {
+            float[] tmp = SCRATCH.get();
+            acc.intoArray(tmp, 0);
+            s = lanes(tmp, 0);
+        }
+        for (int i = bound; i < len; i++) {
+            s = Math.fma(x[xo + i], y[yo + i], s);
         }
         return s;
     }
@@ -49,7 +85,434 @@ final class VectorSimd extends Simd {
             }
         }
         for (; i < len; i++) {
-            y[yo + i] += a * x[xo + i];
+            y[yo + i] = Math.fma(x[xo + i], a, y[yo + i]);
+        }
+    }
+
+    @Override
+    public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
+            int cols) {
+        if (rows < 4) {
+            for (int r = 0; r < rows; r++) {
+                gemm1(a, aRow, aCol, b, bias, out, r, inner, cols);
+            }
+            return;
+        }
+        for (int r = 0; r + 4 <= rows; r += 4) {
+            gemm4(a, aRow, aCol, b, bias, out, r, inner, cols);
+        }
+        if (rows % 4 != 0) {
+            // the last rows: one more block of four ending at the last row; the rows it shares with the block before
+            // are recomputed to the same values (an element's operations do not depend on the blocking)
+            gemm4(a, aRow, aCol, b, bias, out, rows - 4, inner, cols);
+        }
+    }
+
+    /** Four rows of out: 4 x 3 accumulators, each b vector loaded once per t and used four times. */
+    private static void gemm4(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int r, int inner,
+            int cols) {
+        int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+        int c = 0;
+        for (; c + 3 * L <= cols; c += 3 * L) {
+            FloatVector x00 = FloatVector.zero(S), x01 = x00, x02 = x00, x10 = x00, x11 = x00, x12 = x00;
+            FloatVector x20 = x00, x21 = x00, x22 = x00, x30 = x00, x31 = x00, x32 = x00;
+            for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+                FloatVector b0 = FloatVector.fromArray(S, b, bo);
+                FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+                FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+                FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
+                x00 = b0.fma(v, x00);
+                x01 = b1.fma(v, x01);
+                x02 = b2.fma(v, x02);
+                v = FloatVector.broadcast(S, a[a1 + ao]);
+                x10 = b0.fma(v, x10);
+                x11 = b1.fma(v, x11);
+                x12 = b2.fma(v, x12);
+                v = FloatVector.broadcast(S, a[a2 + ao]);
+                x20 = b0.fma(v, x20);
+                x21 = b1.fma(v, x21);
+                x22 = b2.fma(v, x22);
+                v = FloatVector.broadcast(S, a[a3 + ao]);
+                x30 = b0.fma(v, x30);
+                x31 = b1.fma(v, x31);
+                x32 = b2.fma(v, x32);
+            }
+            if (bias != null) {
+                FloatVector c0 = FloatVector.fromArray(S, bias, c);
+                FloatVector c1 = FloatVector.fromArray(S, bias, c + L);
+                FloatVector c2 = FloatVector.fromArray(S, bias, c + 2 * L);
+                x00 = x00.add(c0);
+                x01 = x01.add(c1);
+                x02 = x02.add(c2);
+                x10 = x10.add(c0);
+                x11 = x11.add(c1);
+                x12 = x12.add(c2);
+                x20 = x20.add(c0);
+                x21 = x21.add(c1);
+                x22 = x22.add(c2);
+                x30 = x30.add(c0);
+                x31 = x31.add(c1);
+                x32 = x32.add(c2);
+            }
+            int o = r * cols + c;
+            x00.intoArray(out, o);
+            x01.intoArray(out, o + L);
+            x02.intoArray(out, o + 2 * L);
+            o += cols;
+            x10.intoArray(out, o);
+            x11.intoArray(out, o + L);
+            x12.intoArray(out, o + 2 * L);
+            o += cols;
+            x20.intoArray(out, o);
+            x21.intoArray(out, o + L);
+            x22.intoArray(out, o + 2 * L);
+            o += cols;
+            x30.intoArray(out, o);
+            x31.intoArray(out, o + L);
+            x32.intoArray(out, o + 2 * L);
+        }
+        for (; c + L <= cols; c += L) {
+            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+            for (int t = 0; t < inner; t++) {
+                FloatVector b0 = FloatVector.fromArray(S, b, t * cols + c);
+                int ao = t * aCol;
+                x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), x0);
+                x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), x1);
+                x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), x2);
+                x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
+            }
+            int o = r * cols + c;
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, o);
+            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c)) : x1).intoArray(out, o + cols);
+            (bias != null ? x2.add(FloatVector.fromArray(S, bias, c)) : x2).intoArray(out, o + 2 * cols);
+            (bias != null ? x3.add(FloatVector.fromArray(S, bias, c)) : x3).intoArray(out, o + 3 * cols);
+        }
+        for (int q = 0; q < 4; q++) {
+            tailColumns(a, (r + q) * aRow, aCol, b, bias, out, (r + q) * cols, c, inner, cols);
+        }
+    }
+
+    /** One row of out, for the rows left over from blocks of four. */
+    private static void gemm1(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int r, int inner,
+            int cols) {
+        int a0 = r * aRow;
+        int c = 0;
+        for (; c + 2 * L <= cols; c += 2 * L) {
+            FloatVector x0 = FloatVector.zero(S), x1 = x0;
+            for (int t = 0; t < inner; t++) {
+                FloatVector v = FloatVector.broadcast(S, a[a0 + t * aCol]);
+                x0 = FloatVector.fromArray(S, b, t * cols + c).fma(v, x0);
+                x1 = FloatVector.fromArray(S, b, t * cols + c + L).fma(v, x1);
+            }
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
+            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c + L)) : x1).intoArray(out, r * cols + c + L);
+        }
+        for (; c + L <= cols; c += L) {
+            FloatVector x0 = FloatVector.zero(S);
+            for (int t = 0; t < inner; t++) {
+                x0 = FloatVector.fromArray(S, b, t * cols + c).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
+            }
+            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
+        }
+        tailColumns(a, a0, aCol, b, bias, out, r * cols, c, inner, cols);
+    }
+
+    private static void tailColumns(float[] a, int a0, int aCol, float[] b, float[] bias, float[] out, int o,
+            int from, int inner, int cols) {
+        for (int c = from; c < cols; c++) {
+            float s = 0f;
+            for (int t = 0; t < inner; t++) {
+                s = Math.fma(b[t * cols + c], a[a0 + t * aCol], s);
+            }
+            out[o + c] = bias != null ? s + bias[c] : s;
+        }
+    }
+
+    @Override
+    public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
+        int bound = k - k % L;
+        int n4 = n - n % 4, m3 = m - m % 3;
+        float[] tmp = SCRATCH.get();
+        for (int i = 0; i < n4; i += 4) {
+            for (int j = 0; j < m3; j += 3) {
+                dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
+            }
+            for (int q = 0; q < 4; q++) {
+                for (int j = m3; j < m; j++) {
+                    out[(i + q) * m + j] = dot1(a, b, bias, i + q, j, k, bound, tmp);
+                }
+            }
+        }
+        for (int i = n4; i < n; i++) {
+            for (int j = 0; j < m; j++) {
+                out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
+            }
+        }
+    }
+
+    /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b. */
+    private static void dots4x3(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
+            int bound, float[] tmp) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        for (int t = 0; t < bound; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            x = FloatVector.fromArray(S, a, a1 + t);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            x = FloatVector.fromArray(S, a, a2 + t);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            x = FloatVector.fromArray(S, a, a3 + t);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+        }
+        s00.intoArray(tmp, 0 * L);
+        s01.intoArray(tmp, 1 * L);
+        s02.intoArray(tmp, 2 * L);
+        s10.intoArray(tmp, 3 * L);
+        s11.intoArray(tmp, 4 * L);
+        s12.intoArray(tmp, 5 * L);
+        s20.intoArray(tmp, 6 * L);
+        s21.intoArray(tmp, 7 * L);
+        s22.intoArray(tmp, 8 * L);
+        s30.intoArray(tmp, 9 * L);
+        s31.intoArray(tmp, 10 * L);
+        s32.intoArray(tmp, 11 * L);
+        int o = i * m + j;
+        out[o] = finish(lanes(tmp, 0), a, a0, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 1), a, a0, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 2), a, a0, b, b2, bias, j + 2, k, bound);
+        o += m;
+        out[o] = finish(lanes(tmp, 3), a, a1, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 4), a, a1, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 5), a, a1, b, b2, bias, j + 2, k, bound);
+        o += m;
+        out[o] = finish(lanes(tmp, 6), a, a2, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 7), a, a2, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 8), a, a2, b, b2, bias, j + 2, k, bound);
+        o += m;
+        out[o] = finish(lanes(tmp, 9), a, a3, b, b0, bias, j, k, bound);
+        out[o + 1] = finish(lanes(tmp, 10), a, a3, b, b1, bias, j + 1, k, bound);
+        out[o + 2] = finish(lanes(tmp, 11), a, a3, b, b2, bias, j + 2, k, bound);
+    }
+
+    private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound, float[] tmp) {
+        FloatVector s = FloatVector.zero(S);
+        for (int t = 0; t < bound; t += L) {
+            s = FloatVector.fromArray(S, a, i * k + t).fma(FloatVector.fromArray(S, b, j * k + t), s);
+        }
+        s.intoArray(tmp, 0);
+        return finish(lanes(tmp, 0), a, i * k, b, j * k, bias, j, k, bound);
+    }
+
+    /**
+     * The lanes' sum (added in a fixed order from the scratch array), then the tail t >= bound, then the bias.
+     * Vectors never cross a method call here: a vector passed to a method the JIT does not inline is boxed.
+     */
+    private static float finish(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
+            int bound) {
+        float s = bound > 0 ? lanes : 0f;
+        for (int t = bound; t < k; t++) {
+            s = Math.fma(a[ao + t], b[bo + t], s);
+        }
+        return bias != null ? s + bias[j] : s;
+    }
+
+    @Override
+    public void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector d = FloatVector.fromArray(S, x, xo + j).sub(FloatVector.fromArray(S, mean, j));
+            d.mul(d).add(FloatVector.fromArray(S, acc, j)).intoArray(acc, j);
+        }
+        for (; j < len; j++) {
+            float d = x[xo + j] - mean[j];
+            acc[j] += d * d;
+        }
+    }
+
+    @Override
+    public void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw, float[] h,
+            int o, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector r = FloatVector.fromArray(S, x, o + j).sub(FloatVector.fromArray(S, mean, j))
+                    .mul(FloatVector.fromArray(S, inv, j));
+            if (raw != null) {
+                r.intoArray(raw, o + j);
+            }
+            // h = tanh(hpreact): FastMath.tanh lane by lane, the same operations in the same order (both branches,
+            // then a blend), written out here rather than called: a vector passed to a method the JIT does not
+            // inline is boxed on the heap, and whether it inlines depends on what was compiled first
+            FloatVector hp = FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j));
+            FloatVector z = hp.abs();
+            FloatVector c = z.add(z).min(FastMath.EXP_HI);  // exp(2|x|) as FastMath.exp (2|x| >= 0: no lower clamp)
+            FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
+            FloatVector n = t.sub(FastMath.MAGIC);
+            FloatVector rr = n.fma(NEG_LN2_HI, c);
+            rr = n.fma(NEG_LN2_LO, rr);
+            FloatVector y = rr.fma(FastMath.P0, FastMath.P1);
+            y = y.fma(rr, P2V).fma(rr, P3V).fma(rr, P4V).fma(rr, P5V);
+            y = y.fma(rr.mul(rr), rr).add(1f);
+            FloatVector e = y.mul(t.reinterpretAsInts().sub(FastMath.MAGIC_BITS - 127)
+                    .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector big = ONE.sub(TWO.div(e.add(1f)));
+            big = big.blend(big.neg(), hp.lt(0f));
+            FloatVector x2 = hp.mul(hp);
+            FloatVector p = x2.fma(FastMath.T0, FastMath.T1);
+            p = p.fma(x2, T2V).fma(x2, T3V).fma(x2, T4V);
+            FloatVector small = p.mul(x2).fma(hp, hp);
+            FloatVector th = small.blend(big, z.compare(VectorOperators.GE, FastMath.TANH_SPLIT));
+            th.intoArray(h, o + j);
+        }
+        for (; j < len; j++) {
+            float r = (x[o + j] - mean[j]) * inv[j];
+            if (raw != null) {
+                raw[o + j] = r;
+            }
+            h[o + j] = FastMath.tanh(gain[j] * r + bias[j]);
+        }
+    }
+
+    @Override
+    public void tanhBackward(float[] h, float[] dh, int o, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector y = FloatVector.fromArray(S, h, o + j);
+            ONE.sub(y.mul(y)).mul(FloatVector.fromArray(S, dh, o + j)).intoArray(dh, o + j);
+        }
+        for (; j < len; j++) {
+            float y = h[o + j];
+            dh[o + j] = (1f - y * y) * dh[o + j];
+        }
+    }
+
+    @Override
+    public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector d = FloatVector.fromArray(S, dhpreact, o + j);
+            d.add(FloatVector.fromArray(S, dbnbias, j)).intoArray(dbnbias, j);
+            d.fma(FloatVector.fromArray(S, bnraw, o + j), FloatVector.fromArray(S, dbngain, j)).intoArray(dbngain, j);
+        }
+        for (; j < len; j++) {
+            dbnbias[j] += dhpreact[o + j];
+            dbngain[j] = Math.fma(dhpreact[o + j], bnraw[o + j], dbngain[j]);
+        }
+    }
+
+    @Override
+    public void bnBackwardRow(float[] dhpreact, float[] bnraw, int o, float[] scale, float[] dbnbias,
+            float[] dbngain, float fn, float bessel, float[] dhprebn, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector corr = FloatVector.fromArray(S, bnraw, o + j).mul(bessel).mul(FloatVector.fromArray(S, dbngain, j));
+            FloatVector.fromArray(S, dhpreact, o + j).mul(fn).sub(FloatVector.fromArray(S, dbnbias, j)).sub(corr)
+                    .mul(FloatVector.fromArray(S, scale, j)).intoArray(dhprebn, o + j);
+        }
+        for (; j < len; j++) {
+            dhprebn[o + j] = scale[j] * (fn * dhpreact[o + j] - dbnbias[j] - bessel * bnraw[o + j] * dbngain[j]);
+        }
+    }
+
+    @Override
+    public float max(float[] x, int xo, int len) {
+        float m = x[xo];
+        int i = 0;
+        int bound = len - len % L;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(S, x, xo);
+            for (i = L; i < bound; i += L) {
+                acc = acc.max(FloatVector.fromArray(S, x, xo + i));
+            }
+            m = acc.reduceLanes(VectorOperators.MAX); // max is exact in any order
+        }
+        for (; i < len; i++) {
+            m = Math.max(m, x[xo + i]);
+        }
+        return m;
+    }
+
+    @Override
+    public float expShiftSum(float[] x, int xo, float shift, float[] out, int oo, int len) {
+        int i = 0;
+        int bound = len - len % L;
+        float s = 0f;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i < bound; i += L) {
+                // exp(x - shift), FastMath.exp written out (see normTanh)
+                FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(shift).min(FastMath.EXP_HI).max(FastMath.EXP_LO);
+                FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
+                FloatVector nn = t.sub(FastMath.MAGIC);
+                FloatVector r = nn.fma(NEG_LN2_HI, c);
+                r = nn.fma(NEG_LN2_LO, r);
+                FloatVector y = r.fma(FastMath.P0, FastMath.P1);
+                y = y.fma(r, P2V).fma(r, P3V).fma(r, P4V).fma(r, P5V);
+                y = y.fma(r.mul(r), r).add(1f);
+                FloatVector e = y.mul(t.reinterpretAsInts().sub(FastMath.MAGIC_BITS - 127)
+                        .lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+                if (out != null) {
+                    e.intoArray(out, oo + i);
+                }
+                acc = acc.add(e);
+            }
+            float[] tmp = SCRATCH.get();
+            acc.intoArray(tmp, 0);
+            s = lanes(tmp, 0);
+        }
+        for (; i < len; i++) {
+            float e = FastMath.exp(x[xo + i] - shift);
+            if (out != null) {
+                out[oo + i] = e;
+            }
+            s += e;
+        }
+        return s;
+    }
+
+    @Override
+    public void scaleDiv(float[] x, int xo, float a, float b, int len) {
+        int i = 0;
+        for (int bound = len - len % L; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).mul(a).div(b).intoArray(x, xo + i);
+        }
+        for (; i < len; i++) {
+            x[xo + i] = x[xo + i] * a / b;
+        }
+    }
+
+    @Override
+    public void add(float[] x, int xo, float[] y, int len) {
+        int i = 0;
+        for (int bound = len - len % L; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).add(FloatVector.fromArray(S, y, i)).intoArray(y, i);
+        }
+        for (; i < len; i++) {
+            y[i] += x[xo + i];
+        }
+    }
+
+    @Override
+    public void scale(float a, float[] x, int xo, int len) {
+        int i = 0;
+        for (int bound = len - len % L; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xo + i).mul(a).intoArray(x, xo + i);
+        }
+        for (; i < len; i++) {
+            x[xo + i] *= a;
         }
     }
 }

@@ -97,17 +97,36 @@ public final class Trainer {
                 throw new NonFiniteLossException(step, "the loss is " + loss + " at step " + step + " (lr " + lr
                         + "): training diverged; try a smaller --lr");
             }
+            // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
+            // variance overflows first: its running statistics are 2 x n_hidden floats, cheap to watch every step.
+            if (!allFinite(p.bnmean.data()) || !allFinite(p.bnstd.data())) {
+                throw new NonFiniteLossException(step, "the batch statistics overflowed at step " + step + " (loss "
+                        + loss + ", lr " + lr + "): training diverged; try a smaller --lr");
+            }
             l.onStep(step, lr, loss);
             step++;
-            // (a fast TrainStep that keeps private copies of parameters must sync them into p before these reads)
+            // TrainStep keeps W2 transposed for speed: write it back into p before anything reads p
             if (evalEvery > 0 && step % evalEvery == 0) {
-                l.onEval(step, Evaluation.loss(p, splits.val()));
+                ts.syncParameters();
+                l.onEval(step, (float) Evaluation.loss(p, splits.val()));
             }
             if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps) {
+                ts.syncParameters();
                 l.onCheckpoint(step, checkpoint());
             }
             if (stop.getAsBoolean()) {
+                ts.syncParameters();
                 return step >= totalSteps;
+            }
+        }
+        ts.syncParameters();
+        return true;
+    }
+
+    private static boolean allFinite(float[] xs) {
+        for (float x : xs) {
+            if (!Float.isFinite(x)) {
+                return false;
             }
         }
         return true;

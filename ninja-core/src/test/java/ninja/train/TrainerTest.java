@@ -71,10 +71,10 @@ class TrainerTest {
                 seen.add(step);
             }
         };
-        assertThatThrownBy(() -> t.run(1_000, 0, 0, l, () -> false)).isInstanceOf(NonFiniteLossException.class)
-                .hasMessageMatching("the loss is (NaN|-?Infinity) at step \\d+ .*")
+        assertThatThrownBy(() -> t.run(5_000, 0, 0, l, () -> false)).isInstanceOf(NonFiniteLossException.class)
+                .hasMessageMatching("(the loss is (NaN|-?Infinity)|the batch statistics overflowed) at step \\d+ .*")
                 .satisfies(e -> assertThat(((NonFiniteLossException) e).step()).isEqualTo(seen.size()));
-        assertThat(seen.size()).isLessThan(1_000);
+        assertThat(seen.size()).isLessThan(5_000);
     }
 
     @Test
@@ -90,7 +90,7 @@ class TrainerTest {
     @Test
     void lossGoesDownAndCalibrationMeasuresTheTrainingSet() {
         Trainer t = Trainer.fresh(SMALL, splits(), SCHEDULE);
-        float before = Evaluation.loss(t.parameters(), splits().val());
+        float before = (float) Evaluation.loss(t.parameters(), splits().val());
         List<Float> vals = new ArrayList<>();
         t.run(1_000, 500, 0, new Trainer.Listener() {
             @Override

@@ -1,0 +1,147 @@
+package ninja.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import ninja.check.Cmp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The vector kernels against the plain loops (allclose), tails included; FastMath against java.lang.Math. */
+class SimdTest {
+    static final Simd SCALAR = new Simd.ScalarSimd();
+    static final Simd VECTOR = vector();
+
+    static Simd vector() {
+        try {
+            return (Simd) Class.forName("ninja.tensor.VectorSimd").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return null; // no incubator module in this JVM: only the scalar path exists
+        }
+    }
+
+    static float[] rand(Random r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    static void close(String what, float[] a, float[] b) {
+        // sums of products of gaussians: compare with a tolerance scaled to the result's magnitude
+        double scale = 0;
+        for (float x : b) {
+            scale = Math.max(scale, Math.abs(x));
+        }
+        for (int i = 0; i < a.length; i++) {
+            assertThat((double) a[i]).as(what + "[" + i + "]").isCloseTo(b[i],
+                    org.assertj.core.data.Offset.offset(1e-5 * (1 + scale)));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"1, 1, 1", "5, 7, 3", "32, 30, 200", "32, 200, 27", "27, 32, 200", "9, 33, 17", "4, 8, 16"})
+    void matmulsAgree(int n, int k, int m) {
+        if (VECTOR == null) {
+            return;
+        }
+        Random r = new Random(n * 1000 + k * 10 + m);
+        float[] a = rand(r, n * k), b = rand(r, k * m), bt = rand(r, m * k), bias = rand(r, m), at = rand(r, k * n);
+        for (boolean withBias : new boolean[] {true, false}) {
+            float[] bb = withBias ? bias : null;
+            float[] o1 = new float[n * m], o2 = new float[n * m];
+            SCALAR.gemm(a, k, 1, b, bb, o1, n, k, m);
+            VECTOR.gemm(a, k, 1, b, bb, o2, n, k, m);
+            close("gemm", o2, o1);
+            SCALAR.gemmBT(a, bt, bb, o1, n, k, m);
+            VECTOR.gemmBT(a, bt, bb, o2, n, k, m);
+            close("gemmBT", o2, o1);
+        }
+        float[] o1 = new float[n * m], o2 = new float[n * m];
+        // a.T @ b with a [k, n]
+        SCALAR.gemm(at, 1, n, b, null, o1, n, k, m);
+        VECTOR.gemm(at, 1, n, b, null, o2, n, k, m);
+        close("gemmAT", o2, o1);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1", "7", "8", "27", "33", "200"})
+    void elementwiseKernelsAgree(int len) {
+        if (VECTOR == null) {
+            return;
+        }
+        Random r = new Random(len);
+        float[] x = rand(r, len), mean = rand(r, len), gain = rand(r, len), bias = rand(r, len), inv = new float[len];
+        for (int j = 0; j < len; j++) {
+            inv[j] = 0.5f + Math.abs(x[j]);
+        }
+        float[][] out = new float[4][len];
+        SCALAR.normTanh(x, mean, inv, gain, bias, out[0], out[1], 0, len);
+        VECTOR.normTanh(x, mean, inv, gain, bias, out[2], out[3], 0, len);
+        close("raw", out[2], out[0]);
+        close("h", out[3], out[1]);
+        float[] e1 = new float[len], e2 = new float[len];
+        float s1 = SCALAR.expShiftSum(x, 0, 1f, e1, 0, len), s2 = VECTOR.expShiftSum(x, 0, 1f, e2, 0, len);
+        close("exp", e2, e1);
+        assertThat(s2).isCloseTo(s1, org.assertj.core.data.Offset.offset(1e-5f * s1));
+        assertThat(VECTOR.max(x, 0, len)).isEqualTo(SCALAR.max(x, 0, len));
+        assertThat(VECTOR.dot(x, 0, mean, 0, len)).isCloseTo(SCALAR.dot(x, 0, mean, 0, len),
+                org.assertj.core.data.Offset.offset(1e-4f * len));
+    }
+
+    @Test
+    void fastTanhIsWithinOneUlpOfMathTanh() {
+        int worst = 0;
+        for (float x = -10f; x <= 10f; x += 1.3e-4f) {
+            float ref = (float) Math.tanh(x);
+            int ulps = Math.abs(Float.floatToIntBits(FastMath.tanh(x)) - Float.floatToIntBits(ref));
+            worst = Math.max(worst, ulps);
+        }
+        assertThat(worst).isLessThanOrEqualTo(1);
+        assertThat(FastMath.tanh(1e-6f)).isEqualTo(1e-6f);
+        assertThat(FastMath.tanh(50f)).isEqualTo(1f);
+        assertThat(FastMath.tanh(-50f)).isEqualTo(-1f);
+    }
+
+    @Test
+    void fastExpIsWithinTwoUlpsOfMathExp() {
+        int worst = 0;
+        for (float x = -80f; x <= 80f; x += 7.1e-4f) {
+            float ref = (float) Math.exp(x);
+            int ulps = Math.abs(Float.floatToIntBits(FastMath.exp(x)) - Float.floatToIntBits(ref));
+            worst = Math.max(worst, ulps);
+        }
+        assertThat(worst).isLessThanOrEqualTo(2);
+        assertThat(FastMath.exp(0f)).isEqualTo(1f);
+        assertThat(FastMath.exp(-200f)).isLessThan(1e-37f);
+    }
+
+    @Test
+    void vectorLanesComputeExactlyTheScalarFastMath() {
+        if (VECTOR == null) {
+            return;
+        }
+        Random r = new Random(1);
+        float[] x = new float[4096];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (r.nextGaussian() * 4);
+        }
+        float[] one = new float[x.length], zero = new float[x.length], h1 = new float[x.length],
+                h2 = new float[x.length];
+        java.util.Arrays.fill(one, 1f);
+        // normTanh with mean 0, inv 1, gain 1, bias 0 is tanh(fma(1, x, 0)) = tanh(x)
+        VECTOR.normTanh(x, zero, one, one, zero, null, h2, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            h1[i] = FastMath.tanh(x[i]);
+        }
+        assertThat(h2).isEqualTo(h1);
+        float[] e2 = new float[x.length];
+        VECTOR.expShiftSum(x, 0, 0f, e2, 0, x.length);
+        for (int i = 0; i < x.length; i++) {
+            h1[i] = FastMath.exp(x[i]);
+        }
+        assertThat(e2).isEqualTo(h1);
+    }
+}
