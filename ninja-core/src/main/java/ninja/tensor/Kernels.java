@@ -26,7 +26,43 @@ public final class Kernels {
         SIMD.gemm(a, 1, k, b, null, out, k, n, m);
     }
 
-    /** out[m] = sum over rows of a[n,m] (torch's {@code a.sum(0)}). */
+        /**
+     * out[m] = sum over rows of a[n,m] in the order ATen's CPU {@code sum(0)} adds them ({@code multi_row_sum}
+     * in SumKernel.cpp): rows go into a level-0 accumulator in blocks of 2^p rows (p = max(4, ceil(log2 n) / 4)),
+     * each full block is carried into level 1 (and on into levels 2 and 3 every 2^p blocks), and the levels are
+     * added at the end. The readable path uses it so that its sums round like the lecture's; the fast path keeps
+     * its plain running sum.
+     */
+    public static void sumRowsTorchOrder(float[] a, float[] out, int n, int m) {
+        final int levels = 4;
+        int ceilLog2 = n <= 1 ? 0 : 32 - Integer.numberOfLeadingZeros(n - 1);
+        int power = Math.max(4, ceilLog2 / levels);
+        int step = 1 << power;
+        int mask = step - 1;
+        float[][] acc = new float[levels][m];
+        int i = 0;
+        while (i + step <= n) {
+            for (int r = 0; r < step; r++, i++) {
+                SIMD.add(a, i * m, acc[0], m);
+            }
+            for (int l = 1; l < levels; l++) {
+                SIMD.add(acc[l - 1], 0, acc[l], m);
+                java.util.Arrays.fill(acc[l - 1], 0f);
+                if ((i & (mask << (l * power))) != 0) {
+                    break;
+                }
+            }
+        }
+        for (; i < n; i++) {
+            SIMD.add(a, i * m, acc[0], m);
+        }
+        for (int l = 1; l < levels; l++) {
+            SIMD.add(acc[l], 0, acc[0], m);
+        }
+        System.arraycopy(acc[0], 0, out, 0, m);
+    }
+
+/** out[m] = sum over rows of a[n,m] (torch's {@code a.sum(0)}). */
     public static void sumRows(float[] a, float[] out, int n, int m) {
         java.util.Arrays.fill(out, 0, m, 0f);
         for (int i = 0; i < n; i++) {

@@ -55,7 +55,7 @@ public final class Ops {
     public static Tensor sum0(Tensor a, boolean keepdim) {
         int n = a.dim(0), m = a.dim(1);
         Tensor out = keepdim ? Tensor.zeros(1, m) : Tensor.zeros(m);
-        Kernels.sumRows(a.data(), out.data(), n, m);
+        Kernels.sumRowsTorchOrder(a.data(), out.data(), n, m);
         return out;
     }
 
