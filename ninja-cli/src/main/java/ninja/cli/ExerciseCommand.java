@@ -41,28 +41,39 @@ final class ExerciseCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: new, grade or solution");
     }
 
-    @Command(name = "new", mixinStandardHelpOptions = true,
-            description = "Write DIR/Backprop.java: the forward pass written, one blank per gradient.")
-    static final class New implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "DIR", description = "directory for the exercise (created if missing)")
+    /** What `new` and `solution` share: where to write, whether to replace a file, how to report. */
+    static final class Target {
+        @CommandLine.Parameters(paramLabel = "DIR", description = "the exercise directory (created if missing)")
         Path dir;
 
-        @Option(names = "--force", description = "replace an existing Backprop.java (your work in it is lost)")
+        @Option(names = "--force", description = "replace an existing file (what was in it is lost)")
         boolean force;
 
         @Option(names = "--json", description = "print one JSON object")
         boolean json;
+
+        /** Writes the file (never over an existing one without --force) and returns where it went. */
+        Path write(Path file, String content) {
+            ExerciseFiles.write(file, content, force);
+            return file;
+        }
+    }
+
+    @Command(name = "new", mixinStandardHelpOptions = true,
+            description = "Write DIR/Backprop.java: the forward pass written, one blank per gradient.")
+    static final class New implements Callable<Integer> {
+        @Mixin
+        Target target;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            Path file = ExerciseFiles.exerciseFile(dir);
-            ExerciseFiles.write(file, ExerciseTemplate.exercise(), force);
+            Path file = target.write(ExerciseFiles.exerciseFile(target.dir), ExerciseTemplate.exercise());
             PrintWriter out = spec.commandLine().getOut();
             int blanks = Steps.ALL.size() - 1;
-            if (json) {
+            if (target.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("file", file.toString());
                 m.put("blanks", blanks);
@@ -71,7 +82,7 @@ final class ExerciseCommand implements Runnable {
             } else {
                 out.printf("wrote %s: %d blanks (Exercise 1's 26 gradients, dlogprobs done as the example; Exercises 2, 3)%n",
                         file, blanks);
-                out.printf("fill them in, then: ./ninja exercise grade %s%n", dir);
+                out.printf("fill them in, then: ./ninja exercise grade %s%n", target.dir);
             }
             return Main.OK;
         }
@@ -80,24 +91,17 @@ final class ExerciseCommand implements Runnable {
     @Command(name = "solution", mixinStandardHelpOptions = true,
             description = "Write the reference solution beside the exercise: DIR/BackpropSolution.java.")
     static final class Solution implements Callable<Integer> {
-        @CommandLine.Parameters(paramLabel = "DIR", description = "the exercise directory")
-        Path dir;
-
-        @Option(names = "--force", description = "replace an existing BackpropSolution.java")
-        boolean force;
-
-        @Option(names = "--json", description = "print one JSON object")
-        boolean json;
+        @Mixin
+        Target target;
 
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
-            Path file = ExerciseFiles.solutionFile(dir);
-            ExerciseFiles.write(file, ExerciseTemplate.solution(), force);
+            Path file = target.write(ExerciseFiles.solutionFile(target.dir), ExerciseTemplate.solution());
             PrintWriter out = spec.commandLine().getOut();
-            if (json) {
+            if (target.json) {
                 Json.print(out, Map.of("file", file.toString()));
             } else {
                 out.printf("wrote %s (grade it: ./ninja exercise grade %s)%n", file, file);
