@@ -45,6 +45,13 @@ public abstract class Simd {
     /** {@code out[i, j] = sum_t a[i, t] * b[j, t] (+ bias[j])}, a[n,k], b[m,k]: dot products of rows. */
     public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m);
 
+    /**
+     * {@code out[j] = sum_i a[i, j]} over the n rows of a[n, m], added row by row from 0 (the same order as
+     * {@link #add} on each row); with mean not null the sum of {@code (a[i, j] - mean[j])^2} instead, as
+     * {@link #addSquaredDiff} on each row. One pass, the column sums kept in registers.
+     */
+    public abstract void colSums(float[] a, float[] mean, int n, int m, float[] out);
+
     /** {@code acc[j] += (x[xo+j] - mean[j])^2} for j in [0, len). */
     public abstract void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len);
 
@@ -129,6 +136,18 @@ public abstract class Simd {
                 for (int j = 0; j < m; j++) {
                     float s = dot(a, i * k, b, j * k, k);
                     out[i * m + j] = bias != null ? s + bias[j] : s;
+                }
+            }
+        }
+
+        @Override
+        public void colSums(float[] a, float[] mean, int n, int m, float[] out) {
+            java.util.Arrays.fill(out, 0, m, 0f);
+            for (int i = 0; i < n; i++) {
+                if (mean == null) {
+                    add(a, i * m, out, m);
+                } else {
+                    addSquaredDiff(a, i * m, mean, out, m);
                 }
             }
         }
