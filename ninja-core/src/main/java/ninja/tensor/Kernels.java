@@ -64,7 +64,7 @@ public final class Kernels {
 
 /** out[m] = sum over rows of a[n,m] (torch's {@code a.sum(0)}). */
     public static void sumRows(float[] a, float[] out, int n, int m) {
-        SIMD.colSums(a, null, n, m, out);
+        SIMD.colSums(a, null, 1f, n, m, out);
     }
 
     /** out[n] = sum over columns of a[n,m] (torch's {@code a.sum(1)}). */

@@ -331,7 +331,7 @@ final class VectorSimd extends Simd {
     }
 
     @Override
-    public void colSums(float[] a, float[] mean, int n, int m, float[] out) {
+    public void colSums(float[] a, float[] mean, float factor, int n, int m, float[] out) {
         int j = 0;
         // four column vectors at a time: four independent chains of adds, so the adds' latency overlaps
         for (; j + 4 * L <= m; j += 4 * L) {
@@ -357,10 +357,10 @@ final class VectorSimd extends Simd {
                     s3 = d3.mul(d3).add(s3);
                 }
             }
-            s0.intoArray(out, j);
-            s1.intoArray(out, j + L);
-            s2.intoArray(out, j + 2 * L);
-            s3.intoArray(out, j + 3 * L);
+            s0.mul(factor).intoArray(out, j);
+            s1.mul(factor).intoArray(out, j + L);
+            s2.mul(factor).intoArray(out, j + 2 * L);
+            s3.mul(factor).intoArray(out, j + 3 * L);
         }
         for (; j + L <= m; j += L) {
             FloatVector s0 = FloatVector.zero(S);
@@ -373,7 +373,7 @@ final class VectorSimd extends Simd {
                 }
                 s0 = d0.add(s0);
             }
-            s0.intoArray(out, j);
+            s0.mul(factor).intoArray(out, j);
         }
         for (; j < m; j++) {
             float s = 0f;
@@ -385,7 +385,7 @@ final class VectorSimd extends Simd {
                 }
                 s += d;
             }
-            out[j] = s;
+            out[j] = s * factor;
         }
     }
 

@@ -104,10 +104,15 @@ class SimdTest {
         for (Simd s : VECTOR == null ? new Simd[] {SCALAR} : new Simd[] {SCALAR, VECTOR}) {
             // no fma and the same order: bit-identical to adding the rows one by one, on both paths
             float[] out = rand(r, m);
-            s.colSums(a, null, n, m, out);
+            s.colSums(a, null, 1f, n, m, out);
             assertThat(out).as(s.name()).isEqualTo(rows);
-            s.colSums(a, mean, n, m, out);
+            s.colSums(a, mean, 1f, n, m, out);
             assertThat(out).as(s.name()).isEqualTo(sq);
+            // the factor multiplies once after the sum, as scale() does
+            float[] scaled = rows.clone();
+            SCALAR.scale(0.25f / n, scaled, 0, m);
+            s.colSums(a, null, 0.25f / n, n, m, out);
+            assertThat(out).as(s.name()).isEqualTo(scaled);
         }
     }
 
