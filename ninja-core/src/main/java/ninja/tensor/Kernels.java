@@ -64,10 +64,7 @@ public final class Kernels {
 
 /** out[m] = sum over rows of a[n,m] (torch's {@code a.sum(0)}). */
     public static void sumRows(float[] a, float[] out, int n, int m) {
-        java.util.Arrays.fill(out, 0, m, 0f);
-        for (int i = 0; i < n; i++) {
-            SIMD.add(a, i * m, out, m);
-        }
+        SIMD.colSums(a, null, 1f, n, m, out);
     }
 
     /** out[n] = sum over columns of a[n,m] (torch's {@code a.sum(1)}). */

@@ -45,6 +45,15 @@ public abstract class Simd {
     /** {@code out[i, j] = sum_t a[i, t] * b[j, t] (+ bias[j])}, a[n,k], b[m,k]: dot products of rows. */
     public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m);
 
+    /**
+     * {@code out[j] = factor * sum_i a[i, j]} over the n rows of a[n, m], added row by row from 0 (the same order as
+     * {@link #add} on each row), then multiplied once (as {@link #scale} after the sum; factor 1 is exact); with mean
+     * not null the sum of {@code (a[i, j] - mean[j])^2} instead, as {@link #addSquaredDiff} on each row. One pass,
+     * the column sums kept in registers. The factor saves the training step a separate call to {@link #scale}: a
+     * small kernel that, once in a few runs, stayed in C1 code (no Vector API intrinsics) and halved the speed.
+     */
+    public abstract void colSums(float[] a, float[] mean, float factor, int n, int m, float[] out);
+
     /** {@code acc[j] += (x[xo+j] - mean[j])^2} for j in [0, len). */
     public abstract void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len);
 
@@ -131,6 +140,19 @@ public abstract class Simd {
                     out[i * m + j] = bias != null ? s + bias[j] : s;
                 }
             }
+        }
+
+        @Override
+        public void colSums(float[] a, float[] mean, float factor, int n, int m, float[] out) {
+            java.util.Arrays.fill(out, 0, m, 0f);
+            for (int i = 0; i < n; i++) {
+                if (mean == null) {
+                    add(a, i * m, out, m);
+                } else {
+                    addSquaredDiff(a, i * m, mean, out, m);
+                }
+            }
+            scale(factor, out, 0, m);
         }
 
         @Override

@@ -331,6 +331,65 @@ final class VectorSimd extends Simd {
     }
 
     @Override
+    public void colSums(float[] a, float[] mean, float factor, int n, int m, float[] out) {
+        int j = 0;
+        // four column vectors at a time: four independent chains of adds, so the adds' latency overlaps
+        for (; j + 4 * L <= m; j += 4 * L) {
+            FloatVector s0 = FloatVector.zero(S), s1 = s0, s2 = s0, s3 = s0;
+            if (mean == null) {
+                for (int o = j; o < n * m; o += m) {
+                    s0 = s0.add(FloatVector.fromArray(S, a, o));
+                    s1 = s1.add(FloatVector.fromArray(S, a, o + L));
+                    s2 = s2.add(FloatVector.fromArray(S, a, o + 2 * L));
+                    s3 = s3.add(FloatVector.fromArray(S, a, o + 3 * L));
+                }
+            } else {
+                FloatVector m0 = FloatVector.fromArray(S, mean, j), m1 = FloatVector.fromArray(S, mean, j + L);
+                FloatVector m2 = FloatVector.fromArray(S, mean, j + 2 * L), m3 = FloatVector.fromArray(S, mean, j + 3 * L);
+                for (int o = j; o < n * m; o += m) {
+                    FloatVector d0 = FloatVector.fromArray(S, a, o).sub(m0);
+                    FloatVector d1 = FloatVector.fromArray(S, a, o + L).sub(m1);
+                    FloatVector d2 = FloatVector.fromArray(S, a, o + 2 * L).sub(m2);
+                    FloatVector d3 = FloatVector.fromArray(S, a, o + 3 * L).sub(m3);
+                    s0 = d0.mul(d0).add(s0);
+                    s1 = d1.mul(d1).add(s1);
+                    s2 = d2.mul(d2).add(s2);
+                    s3 = d3.mul(d3).add(s3);
+                }
+            }
+            s0.mul(factor).intoArray(out, j);
+            s1.mul(factor).intoArray(out, j + L);
+            s2.mul(factor).intoArray(out, j + 2 * L);
+            s3.mul(factor).intoArray(out, j + 3 * L);
+        }
+        for (; j + L <= m; j += L) {
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector m0 = mean == null ? s0 : FloatVector.fromArray(S, mean, j);
+            for (int o = j; o < n * m; o += m) {
+                FloatVector d0 = FloatVector.fromArray(S, a, o);
+                if (mean != null) {
+                    d0 = d0.sub(m0);
+                    d0 = d0.mul(d0);
+                }
+                s0 = d0.add(s0);
+            }
+            s0.mul(factor).intoArray(out, j);
+        }
+        for (; j < m; j++) {
+            float s = 0f;
+            for (int o = j; o < n * m; o += m) {
+                float d = a[o];
+                if (mean != null) {
+                    d -= mean[j];
+                    d = d * d;
+                }
+                s += d;
+            }
+            out[j] = s * factor;
+        }
+    }
+
+    @Override
     public void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len) {
         int j = 0;
         for (int bound = len - len % L; j < bound; j += L) {

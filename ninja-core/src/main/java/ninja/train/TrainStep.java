@@ -149,16 +149,8 @@ public final class TrainStep {
     private void forward(Batch b) {
         Embedding.lookup(p.C.data(), e, b.xb(), embcat);                     // embcat = C[Xb].view(n, -1)
         Kernels.matmul(embcat, p.W1.data(), p.b1.data(), hprebn, n, fanIn, hid); // hprebn = embcat @ W1 + b1
-        java.util.Arrays.fill(bnmeani, 0f);
-        java.util.Arrays.fill(bnvar, 0f);
-        for (int i = 0; i < n; i++) {
-            SIMD.add(hprebn, i * hid, bnmeani, hid);
-        }
-        SIMD.scale(1.0f / n, bnmeani, 0, hid);                                // bnmeani = 1/n * hprebn.sum(0)
-        for (int i = 0; i < n; i++) {
-            SIMD.addSquaredDiff(hprebn, i * hid, bnmeani, bnvar, hid);
-        }
-        SIMD.scale((float) (1.0 / (n - 1)), bnvar, 0, hid);                   // bnvar = 1/(n-1) * (bndiff**2).sum(0)
+        SIMD.colSums(hprebn, null, 1.0f / n, n, hid, bnmeani);               // bnmeani = 1/n * hprebn.sum(0)
+        SIMD.colSums(hprebn, bnmeani, (float) (1.0 / (n - 1)), n, hid, bnvar); // bnvar = 1/(n-1) * (bndiff**2).sum(0)
         for (int j = 0; j < hid; j++) {
             bnvarInv[j] = BatchNorm.rsqrt(bnvar[j] + BatchNorm.EPS);          // bnvar_inv = (bnvar + 1e-5)**-0.5
         }

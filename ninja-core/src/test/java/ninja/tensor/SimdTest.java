@@ -91,6 +91,31 @@ class SimdTest {
                 org.assertj.core.data.Offset.offset(1e-4f * len));
     }
 
+    @ParameterizedTest(name = "{0}x{1}")
+    @CsvSource({"1, 1", "3, 7", "32, 200", "32, 27", "5, 45", "2, 33"})
+    void columnSumsAddRowByRowInOrder(int n, int m) {
+        Random r = new Random(n * 100 + m);
+        float[] a = rand(r, n * m), mean = rand(r, m);
+        float[] rows = new float[m], sq = new float[m];
+        for (int i = 0; i < n; i++) {
+            SCALAR.add(a, i * m, rows, m);
+            SCALAR.addSquaredDiff(a, i * m, mean, sq, m);
+        }
+        for (Simd s : VECTOR == null ? new Simd[] {SCALAR} : new Simd[] {SCALAR, VECTOR}) {
+            // no fma and the same order: bit-identical to adding the rows one by one, on both paths
+            float[] out = rand(r, m);
+            s.colSums(a, null, 1f, n, m, out);
+            assertThat(out).as(s.name()).isEqualTo(rows);
+            s.colSums(a, mean, 1f, n, m, out);
+            assertThat(out).as(s.name()).isEqualTo(sq);
+            // the factor multiplies once after the sum, as scale() does
+            float[] scaled = rows.clone();
+            SCALAR.scale(0.25f / n, scaled, 0, m);
+            s.colSums(a, null, 0.25f / n, n, m, out);
+            assertThat(out).as(s.name()).isEqualTo(scaled);
+        }
+    }
+
     @Test
     void fastTanhIsWithinOneUlpOfMathTanh() {
         int worst = 0;
