@@ -1,6 +1,5 @@
 package ninja.check;
 
-import java.util.Arrays;
 import ninja.tensor.Tensor;
 
 /**
@@ -77,9 +76,5 @@ public final class Cmp {
         Row r = cmp(name, mine, reference);
         System.out.println(r.format());
         return r;
-    }
-
-    static String shape(Tensor t) {
-        return Arrays.toString(t.shape());
     }
 }
