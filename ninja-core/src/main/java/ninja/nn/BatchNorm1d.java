@@ -1,0 +1,183 @@
+package ninja.nn;
+
+import java.util.List;
+import ninja.tensor.Simd;
+import ninja.tensor.Tensor;
+
+/**
+ * {@code BatchNorm1d(dim, eps=1e-5, momentum=0.1)} as the lecture's part 3/5 class writes it: statistics over dim 0
+ * of {@code [B, C]} input and over dims 0 and 1 of {@code [B, T, C]} (both are n = B*T rows of C here), the
+ * unbiased batch variance (Bessel's n-1) in training, the running mean and variance in eval mode.
+ * <pre>
+ * xmean = x.mean(dims, keepdim=True);  xvar = x.var(dims, keepdim=True)
+ * xhat  = (x - xmean) / sqrt(xvar + eps);  out = gamma * xhat + beta
+ * running_mean = (1 - momentum) * running_mean + momentum * xmean   (likewise running_var)
+ * </pre>
+ */
+public final class BatchNorm1d implements Layer {
+    public final Param gamma;           // [C], ones
+    public final Param beta;            // [C], zeros
+    public final Param runningMean;     // [C], zeros (a buffer: no gradient is ever read)
+    public final Param runningVar;      // [C], ones
+    private final int dim;
+    private final float eps, momentum;
+
+    public BatchNorm1d(int dim) {
+        this(dim, 1e-5f, 0.1f);
+    }
+
+    public BatchNorm1d(int dim, float eps, float momentum) {
+        this.dim = dim;
+        this.eps = eps;
+        this.momentum = momentum;
+        this.gamma = new Param("gamma", Tensor.full(1f, dim));
+        this.beta = new Param("beta", Tensor.zeros(dim));
+        this.runningMean = new Param("running_mean", Tensor.zeros(dim));
+        this.runningVar = new Param("running_var", Tensor.full(1f, dim));
+    }
+
+    @Override
+    public int[] outShape(int[] in) {
+        if ((in.length != 2 && in.length != 3) || in[in.length - 1] != dim) {
+            throw Layer.shapeError(describe(), "[B, " + dim + "] or [B, T, " + dim + "]", in);
+        }
+        return in.clone();
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of(gamma, beta);
+    }
+
+    @Override
+    public List<Param> buffers() {
+        return List.of(runningMean, runningVar);
+    }
+
+    @Override
+    public String describe() {
+        return "BatchNorm1d(" + dim + ")";
+    }
+
+    @Override
+    public Plan plan(int[] in) {
+        return new BatchNormPlan(in);
+    }
+
+    private final class BatchNormPlan implements Plan {
+        private final int n;            // rows: B, or B*T
+        private final Tensor out;       // [B, (T,) C]
+        private final Tensor dx;        // [B, (T,) C]
+        private final float[] xhat;     // [n, C]
+        private final float[] xmean;    // [C] batch mean
+        private final float[] xvar;     // [C] batch variance, unbiased
+        private final float[] std;      // [C] sqrt(xvar + eps)
+        private final float[] inv;      // [C] 1 / std
+        private final float[] scale;    // [C] gamma * inv / n, for the backward
+
+        BatchNormPlan(int[] in) {
+            out = Tensor.zeros(outShape(in));
+            dx = Tensor.zeros(in);
+            n = out.numel() / dim;
+            xhat = new float[n * dim];
+            xmean = new float[dim];
+            xvar = new float[dim];
+            std = new float[dim];
+            inv = new float[dim];
+            scale = new float[dim];
+        }
+
+        @Override
+        public Tensor forward(Tensor x, boolean training) {
+            float[] xs = x.data(), o = out.data(), g = gamma.value.data(), b = beta.value.data();
+            float[] mean = training ? xmean : runningMean.value.data();
+            float[] var = training ? xvar : runningVar.value.data();
+            if (training) {
+                if (n < 2) {
+                    throw new IllegalArgumentException(describe() + ": training needs at least 2 rows for the"
+                            + " unbiased variance, got " + n);
+                }
+                batchStatistics(xs);
+            }
+            for (int j = 0; j < dim; j++) {
+                std[j] = (float) Math.sqrt(var[j] + eps);                    // torch.sqrt(xvar + eps)
+                inv[j] = 1f / std[j];
+            }
+            for (int i = 0; i < n; i++) {
+                int r = i * dim;
+                for (int j = 0; j < dim; j++) {
+                    float h = (xs[r + j] - mean[j]) / std[j];                // xhat = (x - xmean) / sqrt(xvar + eps)
+                    xhat[r + j] = h;
+                    o[r + j] = g[j] * h + b[j];                              // out = gamma * xhat + beta
+                }
+            }
+            return out;
+        }
+
+        /**
+         * xmean and the unbiased xvar of each column. Sums run in double (torch's CPU var accumulates in double
+         * too), so each statistic is the float nearest the exact one, whatever the order of rows.
+         */
+        private void batchStatistics(float[] xs) {
+            for (int j = 0; j < dim; j++) {
+                double s = 0;
+                for (int i = 0; i < n; i++) {
+                    s += xs[i * dim + j];
+                }
+                double m = s / n;
+                double ss = 0;
+                for (int i = 0; i < n; i++) {
+                    double d = xs[i * dim + j] - m;
+                    ss += d * d;
+                }
+                xmean[j] = (float) m;
+                xvar[j] = (float) (ss / (n - 1));
+            }
+        }
+
+        /** running = (1 - momentum) * running + momentum * batch, as the lecture does under no_grad. */
+        @Override
+        public void commit() {
+            float keep = (float) (1.0 - (double) momentum), take = momentum;
+            float[] rm = runningMean.value.data(), rv = runningVar.value.data();
+            for (int j = 0; j < dim; j++) {
+                rm[j] = keep * rm[j] + take * xmean[j];
+                rv[j] = keep * rv[j] + take * xvar[j];
+            }
+        }
+
+        /**
+         * With dxhat = gamma * dout, the sums over the n rows, and inv = (xvar + eps)^-1/2:
+         * <pre>
+         * dbeta  = sum_n(dout)
+         * dgamma = sum_n(dout * xhat)
+         * dx     = gamma * inv / n * (n * dout - dbeta - n/(n-1) * xhat * dgamma)
+         * </pre>
+         * (Exercise 3's formula; n/(n-1) because the variance is the unbiased one.)
+         */
+        @Override
+        public Tensor backward(Tensor dout) {
+            float[] d = dout.data(), dg = gamma.grad.data(), db = beta.grad.data(), g = gamma.value.data();
+            java.util.Arrays.fill(dg, 0f);
+            java.util.Arrays.fill(db, 0f);
+            Simd simd = Simd.INSTANCE;
+            for (int i = 0; i < n; i++) {
+                simd.bnSums(d, xhat, i * dim, dg, db, dim);
+            }
+            float fn = n;
+            float bessel = (float) ((double) n / (n - 1));
+            for (int j = 0; j < dim; j++) {
+                scale[j] = g[j] * inv[j] / fn;
+            }
+            for (int i = 0; i < n; i++) {
+                simd.bnBackwardRow(d, xhat, i * dim, scale, db, dg, fn, bessel, dx.data(), dim);
+            }
+            return dx;
+        }
+
+        @Override
+        public Tensor out() {
+            return out;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package ninja.nn;
+
+import java.util.List;
+import ninja.tensor.Tensor;
+
+/**
+ * A layer of the lecture's part 3/5 library: its parameters, and for a given input shape a {@link Plan} with the
+ * activations and gradients preallocated (as llm.c keeps one pointer set per layer), so a training step allocates
+ * nothing. Each implementation keeps its forward, its hand-written backward and the formula side by side.
+ *
+ * <p>Every layer works on row-major data: a {@code [B, T, C]} tensor is {@code B*T} rows of {@code C}, so Linear and
+ * BatchNorm1d treat 2-D and 3-D input alike and FlattenConsecutive is a change of shape only.
+ */
+public interface Layer {
+    /** The output shape for this input shape; throws with both shapes when the input does not fit. */
+    int[] outShape(int[] in);
+
+    /** The learnable tensors, in torch's {@code parameters()} order. */
+    List<Param> params();
+
+    /** Non-learnable state that eval mode and checkpoints need (batchnorm's running statistics). */
+    default List<Param> buffers() {
+        return List.of();
+    }
+
+    /** Activations and gradients for inputs of exactly this shape. */
+    Plan plan(int[] in);
+
+    /** The lecture's class name and arguments, e.g. {@code Linear(48, 128, bias=False)}. */
+    String describe();
+
+    /** One layer's forward and backward over preallocated tensors. */
+    interface Plan {
+        /** out = layer(x); training mode uses batch statistics (and updates running ones, see {@link #commit}). */
+        Tensor forward(Tensor x, boolean training);
+
+        /**
+         * dx from dout, writing this layer's parameter gradients (overwriting, not adding). Needs the forward of the
+         * same batch to have run. Returns null for a layer whose input is not differentiable (Embedding).
+         */
+        Tensor backward(Tensor dout);
+
+        /** After a training forward: fold the batch statistics into the running ones (no-op for most layers). */
+        default void commit() {
+        }
+
+        /** The output of the last forward (the lecture's {@code layer.out}). */
+        Tensor out();
+    }
+
+    static IllegalArgumentException shapeError(String layer, String want, int[] got) {
+        return new IllegalArgumentException(layer + " expects input " + want + ", got " + Tensor.shapeString(got));
+    }
+}

@@ -1,0 +1,37 @@
+package ninja.nn;
+
+import ninja.tensor.Tensor;
+
+/**
+ * A learnable tensor and its gradient, named as torch would name it inside the model ({@code layers.2.weight}).
+ * The object itself is the key: code asks a layer for its {@code weight} field, never a map for a string.
+ */
+public final class Param {
+    private String name;
+    public final Tensor value;
+    public final Tensor grad;
+
+    public Param(String name, Tensor value) {
+        this.name = name;
+        this.value = value;
+        this.grad = Tensor.zeros(value.shape());
+    }
+
+    /** The name within the model, e.g. {@code layers.2.weight}; set by {@link Sequential} as it adds layers. */
+    public String name() {
+        return name;
+    }
+
+    void rename(String newName) {
+        this.name = newName;
+    }
+
+    public int numel() {
+        return value.numel();
+    }
+
+    @Override
+    public String toString() {
+        return name + value.shapeString();
+    }
+}

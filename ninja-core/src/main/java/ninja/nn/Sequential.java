@@ -1,0 +1,129 @@
+package ninja.nn;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import ninja.tensor.Tensor;
+
+/**
+ * {@code Sequential([...])}: the layers in order; forward runs them first to last, backward last to first.
+ * Parameters are named by position as torch names a module list's: {@code layers.2.weight}.
+ */
+public final class Sequential implements Layer {
+    private final List<Layer> layers;
+
+    public Sequential(List<Layer> layers) {
+        this.layers = List.copyOf(layers);
+        for (int i = 0; i < this.layers.size(); i++) {
+            Layer l = this.layers.get(i);
+            for (Param p : l.params()) {
+                p.rename("layers." + i + "." + p.name());
+            }
+            for (Param p : l.buffers()) {
+                p.rename("layers." + i + "." + p.name());
+            }
+        }
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    @Override
+    public int[] outShape(int[] in) {
+        int[] s = in;
+        for (Layer l : layers) {
+            s = l.outShape(s);
+        }
+        return s;
+    }
+
+    @Override
+    public List<Param> params() {
+        List<Param> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.params());
+        }
+        return Collections.unmodifiableList(ps);
+    }
+
+    @Override
+    public List<Param> buffers() {
+        List<Param> ps = new ArrayList<>();
+        for (Layer l : layers) {
+            ps.addAll(l.buffers());
+        }
+        return Collections.unmodifiableList(ps);
+    }
+
+    /** The number of learnable values (the lecture's {@code sum(p.nelement() for p in parameters)}). */
+    public int count() {
+        int n = 0;
+        for (Param p : params()) {
+            n += p.numel();
+        }
+        return n;
+    }
+
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("Sequential([");
+        for (int i = 0; i < layers.size(); i++) {
+            sb.append(i == 0 ? "" : ", ").append(layers.get(i).describe());
+        }
+        return sb.append("])").toString();
+    }
+
+    @Override
+    public SequentialPlan plan(int[] in) {
+        return new SequentialPlan(in);
+    }
+
+    /** The layers' plans, chained. */
+    public final class SequentialPlan implements Plan {
+        private final List<Plan> plans = new ArrayList<>();
+
+        SequentialPlan(int[] in) {
+            int[] s = in;
+            for (Layer l : layers) {
+                plans.add(l.plan(s));
+                s = l.outShape(s);
+            }
+        }
+
+        /** The plan of layer i, to read its activations ({@code layers[i].out}). */
+        public Plan layer(int i) {
+            return plans.get(i);
+        }
+
+        @Override
+        public Tensor forward(Tensor x, boolean training) {
+            Tensor t = x;
+            for (Plan p : plans) {
+                t = p.forward(t, training);
+            }
+            return t;
+        }
+
+        @Override
+        public Tensor backward(Tensor dout) {
+            Tensor d = dout;
+            for (int i = plans.size() - 1; i >= 0 && d != null; i--) {
+                d = plans.get(i).backward(d);
+            }
+            return d;
+        }
+
+        @Override
+        public void commit() {
+            for (Plan p : plans) {
+                p.commit();
+            }
+        }
+
+        @Override
+        public Tensor out() {
+            return plans.get(plans.size() - 1).out();
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package ninja.nn;
+
+import java.util.List;
+import ninja.tensor.FastMath;
+import ninja.tensor.Simd;
+import ninja.tensor.Tensor;
+
+/** {@code Tanh()}: {@code out = tanh(x)}, elementwise, any shape. */
+public final class Tanh implements Layer {
+    @Override
+    public int[] outShape(int[] in) {
+        return in.clone();
+    }
+
+    @Override
+    public List<Param> params() {
+        return List.of();
+    }
+
+    @Override
+    public String describe() {
+        return "Tanh()";
+    }
+
+    @Override
+    public Plan plan(int[] in) {
+        Tensor out = Tensor.zeros(in);
+        Tensor dx = Tensor.zeros(in);
+        return new Plan() {
+            @Override
+            public Tensor forward(Tensor x, boolean training) {
+                float[] xs = x.data(), o = out.data();
+                for (int i = 0; i < o.length; i++) {
+                    o[i] = FastMath.tanh(xs[i]);
+                }
+                return out;
+            }
+
+            /** dx = (1 - out^2) * dout, since d tanh(x)/dx = 1 - tanh(x)^2. */
+            @Override
+            public Tensor backward(Tensor dout) {
+                System.arraycopy(dout.data(), 0, dx.data(), 0, dx.numel());
+                Simd.INSTANCE.tanhBackward(out.data(), dx.data(), 0, dx.numel());
+                return dx;
+            }
+
+            @Override
+            public Tensor out() {
+                return out;
+            }
+        };
+    }
+}

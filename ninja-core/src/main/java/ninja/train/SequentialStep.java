@@ -1,0 +1,79 @@
+package ninja.train;
+
+import java.util.List;
+import ninja.model.Batch;
+import ninja.nn.CrossEntropyLoss;
+import ninja.nn.Param;
+import ninja.nn.Sequential;
+import ninja.tensor.Simd;
+import ninja.tensor.Tensor;
+
+/**
+ * One training step of a layer model on character contexts, as the part 5 notebook's loop runs it, with the
+ * hand-written backward of every layer instead of {@code loss.backward()}:
+ * <pre>
+ * logits = model(Xb); loss = F.cross_entropy(logits, Yb)
+ * backward through the layers, last to first
+ * for p in parameters: p.data += -lr * p.grad
+ * </pre>
+ * Every activation and gradient lives in the plan built here for one batch size: a step allocates nothing.
+ */
+public final class SequentialStep {
+    private static final Simd SIMD = Simd.INSTANCE;
+
+    private final Sequential model;
+    private final Sequential.SequentialPlan plan;
+    private final CrossEntropyLoss loss;
+    private final List<Param> params;
+    private final Tensor xb;            // [B, block] the contexts as floats (the Embedding's indices)
+
+    public SequentialStep(Sequential model, int batchSize, int blockSize) {
+        this.model = model;
+        this.xb = Tensor.zeros(batchSize, blockSize);
+        this.plan = model.plan(xb.shape());
+        int[] out = model.outShape(xb.shape());
+        if (out.length != 2 || out[0] != batchSize) {
+            throw new IllegalArgumentException("the model maps " + xb.shapeString() + " to " + Tensor.shapeString(out)
+                    + ", not to [batch, vocab] logits");
+        }
+        this.loss = new CrossEntropyLoss(batchSize, out[1]);
+        this.params = model.params();
+    }
+
+    /** Forward, backward, SGD update, running statistics; returns the batch loss before the update. */
+    public float step(Batch b, float lr) {
+        float l = forwardBackward(b);
+        float a = -lr;
+        for (Param p : params) {
+            SIMD.axpy(a, p.grad.data(), 0, p.value.data(), 0, p.numel());
+        }
+        plan.commit();
+        return l;
+    }
+
+    /** Forward and backward only: the loss, and every parameter's {@code grad} set. Running statistics stay. */
+    public float forwardBackward(Batch b) {
+        float[] x = xb.data();
+        int[] ctx = b.xb();
+        if (ctx.length != x.length) {
+            throw new IllegalArgumentException("batch of " + b.n() + " x " + b.blockSize() + " for a step built for "
+                    + xb.shapeString());
+        }
+        for (int i = 0; i < x.length; i++) {
+            x[i] = ctx[i];
+        }
+        Tensor logits = plan.forward(xb, true);
+        float l = loss.forwardBackward(logits, b.yb());
+        plan.backward(loss.dlogits());
+        return l;
+    }
+
+    /** The plan, to read each layer's activations after a step. */
+    public Sequential.SequentialPlan plan() {
+        return plan;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+}

@@ -1,0 +1,46 @@
+package ninja.nn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ninja.data.Splits;
+import ninja.model.Batch;
+import ninja.model.WaveNet;
+import ninja.model.WaveNetConfig;
+import ninja.rng.TorchGenerator;
+import ninja.testing.TestData;
+import ninja.train.SequentialStep;
+import org.junit.jupiter.api.Test;
+
+/** makemore part 5's WaveNet against the numbers its notebook prints. */
+class WaveNetTest {
+    static Splits splits;
+
+    static synchronized Splits splits() {
+        if (splits == null) {
+            splits = Splits.of(TestData.names(), 8);
+        }
+        return splits;
+    }
+
+    @Test
+    void hasTheNotebooksShapesAndParameterCount() {
+        WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
+        Sequential m = WaveNet.build(cfg, 27, new TorchGenerator(cfg.seed()));
+        assertThat(m.count()).isEqualTo(76_579);                 // the notebook prints 76579
+        assertThat(m.outShape(new int[] {32, 8})).containsExactly(32, 27);
+        assertThat(m.describe()).startsWith("Sequential([Embedding(27, 24), FlattenConsecutive(2), "
+                + "Linear(48, 128, bias=False), BatchNorm1d(128), Tanh(), FlattenConsecutive(2)");
+        assertThat(m.params().get(1).name()).isEqualTo("layers.2.weight");
+    }
+
+    @Test
+    void stepZeroLossIsTheNotebooks() {
+        WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
+        TorchGenerator g = new TorchGenerator(cfg.seed());
+        Sequential m = WaveNet.build(cfg, 27, g);
+        Batch b = Batch.draw(splits().train(), cfg.batchSize(), g);
+        SequentialStep step = new SequentialStep(m, cfg.batchSize(), cfg.blockSize());
+        float loss = step.forwardBackward(b);
+        assertThat(String.format("%.4f", loss)).isEqualTo("3.3167");   // the notebook prints "0/ 200000: 3.3167"
+    }
+}
