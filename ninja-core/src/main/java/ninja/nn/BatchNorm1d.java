@@ -36,6 +36,18 @@ public final class BatchNorm1d implements Layer {
         this.runningVar = new Param("running_var", Tensor.full(1f, dim));
     }
 
+    public int dim() {
+        return dim;
+    }
+
+    public float eps() {
+        return eps;
+    }
+
+    public float momentum() {
+        return momentum;
+    }
+
     @Override
     public int[] outShape(int[] in) {
         if ((in.length != 2 && in.length != 3) || in[in.length - 1] != dim) {

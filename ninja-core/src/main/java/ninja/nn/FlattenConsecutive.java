@@ -17,6 +17,10 @@ public final class FlattenConsecutive implements Layer {
         this.n = n;
     }
 
+    public int n() {
+        return n;
+    }
+
     @Override
     public int[] outShape(int[] in) {
         if (in.length != 3 || in[1] % n != 0) {

@@ -33,6 +33,14 @@ public final class Linear implements Layer {
         }
     }
 
+    public int fanIn() {
+        return fanIn;
+    }
+
+    public int fanOut() {
+        return fanOut;
+    }
+
     private static Tensor kaiming(int fanIn, int fanOut, TorchGenerator g) {
         float[] w = g.randn(fanIn * fanOut);
         float div = (float) Math.pow(fanIn, 0.5);
