@@ -1,6 +1,7 @@
 package ninja.nn;
 
 import java.util.List;
+import java.util.function.Function;
 import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
@@ -69,6 +70,27 @@ public final class BatchNorm1d implements Layer {
     @Override
     public String describe() {
         return "BatchNorm1d(" + dim + ")";
+    }
+
+    @Override
+    public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
+        double[] g = values.apply(gamma), b = values.apply(beta), out = new double[x.length];
+        int n = x.length / dim;
+        for (int j = 0; j < dim; j++) {
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += x[i * dim + j];
+            }
+            double mean = s / n, ss = 0;
+            for (int i = 0; i < n; i++) {
+                ss += (x[i * dim + j] - mean) * (x[i * dim + j] - mean);
+            }
+            double std = Math.sqrt(ss / (n - 1) + (double) eps);
+            for (int i = 0; i < n; i++) {
+                out[i * dim + j] = g[j] * ((x[i * dim + j] - mean) / std) + b[j];
+            }
+        }
+        return out;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package ninja.nn;
 
 import java.util.List;
+import java.util.function.Function;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
 
@@ -38,6 +39,15 @@ public final class Embedding implements Layer {
     @Override
     public String describe() {
         return "Embedding(" + vocab + ", " + dim + ")";
+    }
+
+    @Override
+    public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
+        double[] w = values.apply(weight), out = new double[x.length * dim];
+        for (int r = 0; r < x.length; r++) {
+            System.arraycopy(w, (int) x[r] * dim, out, r * dim, dim);
+        }
+        return out;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package ninja.nn;
 
 import java.util.List;
+import java.util.function.Function;
 import ninja.tensor.Tensor;
 
 /**
@@ -25,6 +26,13 @@ public interface Layer {
 
     /** Activations and gradients for inputs of exactly this shape. */
     Plan plan(int[] in);
+
+    /**
+     * The same forward in float64 and training mode, for finite differences: {@code x} has input shape {@code in}
+     * (indices as exact doubles for Embedding); each parameter's values are read through {@code values} (float64
+     * copies that the check perturbs one element at a time). Allocates freely: it is the reference, not the fast path.
+     */
+    double[] forward64(double[] x, int[] in, Function<Param, double[]> values);
 
     /** The lecture's class name and arguments, e.g. {@code Linear(48, 128, bias=False)}. */
     String describe();

@@ -2,6 +2,7 @@ package ninja.nn;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Kernels;
 import ninja.tensor.Tensor;
@@ -72,6 +73,25 @@ public final class Linear implements Layer {
     @Override
     public String describe() {
         return "Linear(" + fanIn + ", " + fanOut + (bias == null ? ", bias=False" : "") + ")";
+    }
+
+    @Override
+    public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
+        double[] w = values.apply(weight), b = bias == null ? null : values.apply(bias);
+        int rows = x.length / fanIn;
+        double[] out = new double[rows * fanOut];
+        for (int r = 0; r < rows; r++) {
+            for (int t = 0; t < fanIn; t++) {
+                double xv = x[r * fanIn + t];
+                for (int c = 0; c < fanOut; c++) {
+                    out[r * fanOut + c] += xv * w[t * fanOut + c];
+                }
+            }
+            for (int c = 0; b != null && c < fanOut; c++) {
+                out[r * fanOut + c] += b[c];
+            }
+        }
+        return out;
     }
 
     @Override

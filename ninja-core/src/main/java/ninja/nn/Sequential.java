@@ -3,6 +3,7 @@ package ninja.nn;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Function;
 import ninja.tensor.Tensor;
 
 /**
@@ -75,6 +76,17 @@ public final class Sequential implements Layer {
     }
 
     @Override
+    public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
+        double[] t = x;
+        int[] s = in;
+        for (Layer l : layers) {
+            t = l.forward64(t, s, values);
+            s = l.outShape(s);
+        }
+        return t;
+    }
+
+    @Override
     public SequentialPlan plan(int[] in) {
         return new SequentialPlan(in);
     }
@@ -82,6 +94,7 @@ public final class Sequential implements Layer {
     /** The layers' plans, chained. */
     public final class SequentialPlan implements Plan {
         private final List<Plan> plans = new ArrayList<>();
+        private final Tensor[] douts;   // the last backward's d loss / d layers[i].out
 
         SequentialPlan(int[] in) {
             int[] s = in;
@@ -89,6 +102,12 @@ public final class Sequential implements Layer {
                 plans.add(l.plan(s));
                 s = l.outShape(s);
             }
+            douts = new Tensor[plans.size()];
+        }
+
+        /** The gradient the last backward fed into layer i: d loss / d layers[i].out (not a copy). */
+        public Tensor grad(int i) {
+            return douts[i];
         }
 
         /** The plan of layer i, to read its activations ({@code layers[i].out}). */
@@ -109,6 +128,7 @@ public final class Sequential implements Layer {
         public Tensor backward(Tensor dout) {
             Tensor d = dout;
             for (int i = plans.size() - 1; i >= 0 && d != null; i--) {
+                douts[i] = d;
                 d = plans.get(i).backward(d);
             }
             return d;

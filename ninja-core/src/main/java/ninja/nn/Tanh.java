@@ -1,6 +1,7 @@
 package ninja.nn;
 
 import java.util.List;
+import java.util.function.Function;
 import ninja.tensor.FastMath;
 import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
@@ -20,6 +21,15 @@ public final class Tanh implements Layer {
     @Override
     public String describe() {
         return "Tanh()";
+    }
+
+    @Override
+    public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
+        double[] out = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            out[i] = Math.tanh(x[i]);
+        }
+        return out;
     }
 
     @Override

@@ -13,13 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /** makemore part 5's WaveNet against the numbers its notebook prints. */
 class WaveNetTest {
-    static Splits splits;
+    private static final java.util.Map<Integer, Splits> SPLITS = new java.util.HashMap<>();
 
-    static synchronized Splits splits() {
-        if (splits == null) {
-            splits = Splits.of(TestData.names(), 8);
-        }
-        return splits;
+    static synchronized Splits splits(int blockSize) {
+        return SPLITS.computeIfAbsent(blockSize, bs -> Splits.of(TestData.names(), bs));
+    }
+
+    static Splits splits() {
+        return splits(8);
     }
 
     @Test
