@@ -29,7 +29,7 @@ final class CheckpointOptions {
         return ck;
     }
 
-    private static void agree(Path file, ParseResult parsed, String flag, Object given, Object stored) {
+    static void agree(Path file, ParseResult parsed, String flag, Object given, Object stored) {
         if (parsed.hasMatchedOption(flag) && given != null && !given.toString().equals(stored.toString())) {
             throw new CheckpointException(file, "the checkpoint has " + flag.substring(2) + " " + stored + " but " + flag
                     + " " + given + " was given (leave the flag out to use the checkpoint's)");

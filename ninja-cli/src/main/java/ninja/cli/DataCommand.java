@@ -28,7 +28,7 @@ final class DataCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Names names = model.names();
-        int block = model.config().blockSize();
+        int block = model.blockSize();
         Splits s = Splits.of(names, block);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();

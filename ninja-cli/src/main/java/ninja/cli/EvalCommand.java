@@ -33,6 +33,9 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (WaveNetCommands.isWaveNet(checkpoint)) {
+            return WaveNetCommands.eval(out, checkpoint, model, spec.commandLine().getParseResult(), json);
+        }
         Checkpoint ck = CheckpointOptions.load(checkpoint, model, spec.commandLine().getParseResult());
         Splits s = CheckpointOptions.splits(checkpoint, ck, model.names());
         Map<String, Object> m = new LinkedHashMap<>();

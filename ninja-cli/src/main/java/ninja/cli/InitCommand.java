@@ -44,6 +44,9 @@ final class InitCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (model.wavenet()) {
+            return WaveNetCommands.init(out, model, json);
+        }
         Config cfg = model.config();
         Splits s = Splits.of(model.names(), cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());

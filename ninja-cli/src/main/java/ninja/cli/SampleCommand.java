@@ -24,7 +24,7 @@ final class SampleCommand implements Callable<Integer> {
     int count;
 
     @Option(names = "--seed", defaultValue = "2147483657",
-            description = "seed of the sampling generator (default ${DEFAULT-VALUE}, the lecture's 2147483647 + 10)")
+            description = "seed of the sampling generator (default ${DEFAULT-VALUE}, the lecture's 2147483647 + 10; a wavenet checkpoint continues its own generator, as the part 5 notebook does, unless --seed is given)")
     long seed;
 
     @Option(names = "--json", description = "print one JSON object {\"names\": [...]}")
@@ -39,6 +39,10 @@ final class SampleCommand implements Callable<Integer> {
             throw new Errors.UserError("-n must not be negative, got " + count);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (WaveNetCommands.isWaveNet(checkpoint)) {
+            boolean ownSeed = spec.commandLine().getParseResult().hasMatchedOption("--seed");
+            return WaveNetCommands.sample(out, checkpoint, count, ownSeed ? seed : null, json);
+        }
         Checkpoint ck = Checkpoint.read(checkpoint);
         List<String> names = new Sampler(ck.params(), ck.vocab()).sample(count, new TorchGenerator(seed));
         if (json) {

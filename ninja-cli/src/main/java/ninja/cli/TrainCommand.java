@@ -82,6 +82,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter log = json ? err : stdout;
         checkFlags();
+        if (model.wavenet() || (resume != null && WaveNetCommands.isWaveNet(resume))) {
+            return new WaveNetTraining(this).call();
+        }
         Names names = model.names();
         Checkpoint from = resume == null ? null : CheckpointOptions.load(resume, model, spec.commandLine().getParseResult());
         Config cfg = from == null ? model.config() : from.config();
@@ -194,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private void checkFlags() {
+    void checkFlags() {
         if (steps < 1) {
             throw new Errors.UserError("--steps must be at least 1, got " + steps);
         }
@@ -203,7 +206,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Schedule schedule(Schedule base) {
+    Schedule schedule(Schedule base) {
         float first = lr != null ? lr : base.lr();
         float last = lrFinal != null ? lrFinal : lr != null ? (float) (lr.doubleValue() / 10) : base.lrFinal();
         int decay = lrDecayStep != null ? lrDecayStep : base.decayStep();
@@ -214,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Path outDir() {
+    Path outDir() {
         if (out != null) {
             if (Files.exists(out) && !Files.isDirectory(out)) {
                 throw new Errors.UserError("--out " + out + " is a file, not a directory");

@@ -78,14 +78,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
     public static Checkpoint read(Path path) {
         Safetensors.Contents c = Safetensors.read(path);
         Map<String, String> m = c.metadata();
-        if (!FORMAT.equals(m.get("format"))) {
-            throw new CheckpointException(path, "a safetensors file, but not a backprop-ninja checkpoint (no \"format\": \""
-                    + FORMAT + "\" in its metadata)");
-        }
-        if (!VERSION.equals(m.get("format_version"))) {
-            throw new CheckpointException(path, "checkpoint format version " + m.get("format_version") + ", this build reads "
-                    + VERSION);
-        }
+        checkFormat(path, m);
         Config cfg;
         Vocabulary vocab;
         Schedule schedule;
@@ -126,6 +119,18 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         return new Checkpoint(cfg, vocab, p, rm, rs, step, schedule, gen);
     }
 
+    /** The file must be a backprop-ninja checkpoint of the format version this build reads. */
+    static void checkFormat(Path path, Map<String, String> m) {
+        if (!FORMAT.equals(m.get("format"))) {
+            throw new CheckpointException(path, "a safetensors file, but not a backprop-ninja checkpoint (no \"format\": \""
+                    + FORMAT + "\" in its metadata)");
+        }
+        if (!VERSION.equals(m.get("format_version"))) {
+            throw new CheckpointException(path, "checkpoint format version " + m.get("format_version") + ", this build reads "
+                    + VERSION);
+        }
+    }
+
     /** The vocabulary the data gives must be the one the model was trained with. */
     public void checkVocabulary(Path path, Vocabulary fromData, String dataSource) {
         if (!vocab.equals(fromData)) {
@@ -146,7 +151,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         return x;
     }
 
-    private static String need(Path path, Map<String, String> m, String key) {
+    static String need(Path path, Map<String, String> m, String key) {
         String v = m.get(key);
         if (v == null) {
             throw new CheckpointException(path, "missing metadata \"" + key + "\"");
@@ -154,7 +159,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         return v;
     }
 
-    private static int intOf(Path path, Map<String, String> m, String key) {
+    static int intOf(Path path, Map<String, String> m, String key) {
         String v = need(path, m, key);
         try {
             return Integer.parseInt(v);
@@ -163,7 +168,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         }
     }
 
-    private static long[] generator(Path path, String s) {
+    static long[] generator(Path path, String s) {
         String[] parts = s.split(",", -1);
         if (parts.length != 628) {
             throw new CheckpointException(path, "bad metadata: the generator state has " + parts.length

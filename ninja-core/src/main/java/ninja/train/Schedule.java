@@ -6,6 +6,8 @@ package ninja.train;
  */
 public record Schedule(float lr, float lrFinal, int decayStep) {
     public static final Schedule LECTURE = new Schedule(0.1f, 0.01f, 100_000);
+    /** makemore part 5: {@code lr = 0.1 if i < 150000 else 0.01}. */
+    public static final Schedule WAVENET = new Schedule(0.1f, 0.01f, 150_000);
 
     public Schedule {
         if (!(lr > 0) || !Float.isFinite(lr) || !(lrFinal > 0) || !Float.isFinite(lrFinal)) {

@@ -1,0 +1,137 @@
+package ninja.train;
+
+import java.util.function.BooleanSupplier;
+import ninja.data.Splits;
+import ninja.io.WaveNetCheckpoint;
+import ninja.model.Batch;
+import ninja.model.WaveNet;
+import ninja.model.WaveNetConfig;
+import ninja.nn.Param;
+import ninja.nn.Sequential;
+import ninja.rng.TorchGenerator;
+
+/**
+ * makemore part 5's training loop with every layer's hand-written backward:
+ * <pre>
+ * torch.manual_seed(42); model = Sequential([...])            # the default generator draws the weights
+ * for i in range(max_steps):
+ *     ix = torch.randint(0, Xtr.shape[0], (batch_size,))       # and then the batches
+ *     logits = model(Xb); loss = F.cross_entropy(logits, Yb)
+ *     backward; p.data += -lr * p.grad; lr = 0.1 if i < 150000 else 0.01
+ * </pre>
+ * The model, the running statistics, the generator and the step are all in a {@link WaveNetCheckpoint}, so an
+ * interrupted or resumed run ends bit for bit where a straight one would.
+ */
+public final class WaveNetTrainer {
+    /** What the loop reports; every method has a no-op default. */
+    public interface Listener {
+        default void onStep(int step, float lr, float loss) {
+        }
+
+        default void onEval(int step, float valLoss) {
+        }
+
+        /** Every checkpointEvery steps (not at the end: the caller writes the final one). */
+        default void onCheckpoint(int step, WaveNetCheckpoint ck) {
+        }
+    }
+
+    private final WaveNetConfig cfg;
+    private final Splits splits;
+    private final Sequential model;
+    private final TorchGenerator g;
+    private final Schedule schedule;
+    private int step;
+
+    private WaveNetTrainer(WaveNetConfig cfg, Splits splits, Sequential model, TorchGenerator g, Schedule schedule,
+            int step) {
+        if (splits.train().blockSize() != cfg.blockSize()) {
+            throw new IllegalArgumentException("data built for block size " + splits.train().blockSize()
+                    + ", model for " + cfg.blockSize());
+        }
+        this.cfg = cfg;
+        this.splits = splits;
+        this.model = model;
+        this.g = g;
+        this.schedule = schedule;
+        this.step = step;
+    }
+
+    /** Step 0: {@code torch.manual_seed(seed)}, then the layers draw their weights. */
+    public static WaveNetTrainer fresh(WaveNetConfig cfg, Splits splits, Schedule schedule) {
+        TorchGenerator g = new TorchGenerator(cfg.seed());
+        Sequential model = WaveNet.build(cfg, splits.vocab().size(), g);
+        return new WaveNetTrainer(cfg, splits, model, g, schedule, 0);
+    }
+
+    public static WaveNetTrainer resume(WaveNetCheckpoint ck, Splits splits, Schedule schedule) {
+        TorchGenerator g = new TorchGenerator(ck.config().seed());
+        g.setState(ck.generator());
+        return new WaveNetTrainer(ck.config(), splits, ck.model(), g, schedule, ck.step());
+    }
+
+    public int step() {
+        return step;
+    }
+
+    public Sequential model() {
+        return model;
+    }
+
+    /** The generator after the last batch drawn: the notebook samples from it next. */
+    public TorchGenerator generator() {
+        return g;
+    }
+
+    /**
+     * Trains until {@code totalSteps} steps are done or {@code stop} says so (checked after each step). Returns true
+     * when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss or running statistic.
+     */
+    public boolean run(int totalSteps, int evalEvery, int checkpointEvery, Listener l, BooleanSupplier stop) {
+        int bs = cfg.batchSize(), block = cfg.blockSize();
+        SequentialStep ts = new SequentialStep(model, bs, block);
+        Batch b = new Batch(new int[bs * block], new int[bs], block);
+        int[] ix = new int[bs];
+        while (step < totalSteps) {
+            b.drawInto(splits.train(), g, ix);
+            float lr = schedule.at(step);
+            float loss = ts.step(b, lr);
+            if (!Float.isFinite(loss)) {
+                throw new NonFiniteLossException(step, "the loss is " + loss + " at step " + step + " (lr " + lr
+                        + "): training diverged; try a smaller --lr");
+            }
+            l.onStep(step, lr, loss);
+            step++;
+            if (evalEvery > 0 && step % evalEvery == 0) {
+                l.onEval(step, (float) SequentialEval.loss(model, splits.val()));
+            }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps) {
+                l.onCheckpoint(step, checkpoint());
+            }
+            if (stop.getAsBoolean()) {
+                return step >= totalSteps;
+            }
+        }
+        return true;
+    }
+
+    /** The state now; refuses a model with a NaN or infinite value anywhere. */
+    public WaveNetCheckpoint checkpoint() {
+        for (Param p : model.params()) {
+            checkFinite(p);
+        }
+        for (Param p : model.buffers()) {
+            checkFinite(p);
+        }
+        return new WaveNetCheckpoint(cfg, splits.vocab(), model, step, schedule, g.state());
+    }
+
+    private void checkFinite(Param p) {
+        for (float x : p.value.data()) {
+            if (!Float.isFinite(x)) {
+                throw new NonFiniteLossException(step, p.name() + " is " + x + " after step " + (step - 1)
+                        + ": training diverged; try a smaller --lr");
+            }
+        }
+    }
+}
