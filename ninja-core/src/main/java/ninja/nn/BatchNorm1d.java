@@ -108,6 +108,7 @@ public final class BatchNorm1d implements Layer {
         private final float[] std;      // [C] sqrt(xvar + eps)
         private final float[] inv;      // [C] 1 / std
         private final float[] scale;    // [C] gamma * inv / n, for the backward
+        private final double[] sum, sumSq;  // [C] scratch for the statistics
 
         BatchNormPlan(int[] in) {
             out = Tensor.zeros(outShape(in));
@@ -119,6 +120,8 @@ public final class BatchNorm1d implements Layer {
             std = new float[dim];
             inv = new float[dim];
             scale = new float[dim];
+            sum = new double[dim];
+            sumSq = new double[dim];
         }
 
         @Override
@@ -153,19 +156,26 @@ public final class BatchNorm1d implements Layer {
          * too), so each statistic is the float nearest the exact one, whatever the order of rows.
          */
         private void batchStatistics(float[] xs) {
+            // row by row, so the inner loops run over contiguous memory (and vectorise)
+            java.util.Arrays.fill(sum, 0);
+            java.util.Arrays.fill(sumSq, 0);
+            for (int i = 0; i < n; i++) {
+                for (int j = 0, r = i * dim; j < dim; j++) {
+                    sum[j] += xs[r + j];
+                }
+            }
             for (int j = 0; j < dim; j++) {
-                double s = 0;
-                for (int i = 0; i < n; i++) {
-                    s += xs[i * dim + j];
+                sum[j] /= n;
+            }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0, r = i * dim; j < dim; j++) {
+                    double d = xs[r + j] - sum[j];
+                    sumSq[j] += d * d;
                 }
-                double m = s / n;
-                double ss = 0;
-                for (int i = 0; i < n; i++) {
-                    double d = xs[i * dim + j] - m;
-                    ss += d * d;
-                }
-                xmean[j] = (float) m;
-                xvar[j] = (float) (ss / (n - 1));
+            }
+            for (int j = 0; j < dim; j++) {
+                xmean[j] = (float) sum[j];
+                xvar[j] = (float) (sumSq[j] / (n - 1));
             }
         }
 
