@@ -66,6 +66,9 @@ final class CheckCommand implements Callable<Integer> {
         if (fdSamples < 0) {
             throw new Errors.UserError("--fd-samples must be 0 (every element) or positive, got " + fdSamples);
         }
+        if (model.wavenet()) {
+            return WaveNetCheck.run(this, out, WaveNetCheck.references(this));
+        }
         Config cfg = model.config();
         List<Reference> refs = references();
         Splits s = Splits.of(model.names(), cfg.blockSize());

@@ -21,7 +21,7 @@ import ninja.tensor.Tensor;
  * or parameters reruns layers i.. only. Large tensors are checked at a deterministic sample of elements (the
  * others are NaN, so they never pass silently); the embedding's sample favours the rows the batch looks up.
  */
-public final class LayerFiniteDifferences {
+public final class LayerFiniteDifferences implements LayerReference {
     private final int samplesPerTensor;
 
     public LayerFiniteDifferences(int samplesPerTensor) {
@@ -31,6 +31,12 @@ public final class LayerFiniteDifferences {
         this.samplesPerTensor = samplesPerTensor;
     }
 
+    @Override
+    public String name() {
+        return "fd";
+    }
+
+    @Override
     public LayerGradients compute(Sequential model, Batch b) {
         List<Layer> layers = model.layers();
         Map<Param, double[]> values = new IdentityHashMap<>();
