@@ -93,16 +93,18 @@ public final class Sequential implements Layer {
 
     /** The layers' plans, chained. */
     public final class SequentialPlan implements Plan {
-        private final List<Plan> plans = new ArrayList<>();
+        // arrays, not lists: the step loops over them without an iterator to allocate
+        private final Plan[] plans;
         private final Tensor[] douts;   // the last backward's d loss / d layers[i].out
 
         SequentialPlan(int[] in) {
+            plans = new Plan[layers.size()];
             int[] s = in;
-            for (Layer l : layers) {
-                plans.add(l.plan(s));
-                s = l.outShape(s);
+            for (int i = 0; i < plans.length; i++) {
+                plans[i] = layers.get(i).plan(s);
+                s = layers.get(i).outShape(s);
             }
-            douts = new Tensor[plans.size()];
+            douts = new Tensor[plans.length];
         }
 
         /** The gradient the last backward fed into layer i: d loss / d layers[i].out (not a copy). */
@@ -112,7 +114,7 @@ public final class Sequential implements Layer {
 
         /** The plan of layer i, to read its activations ({@code layers[i].out}). */
         public Plan layer(int i) {
-            return plans.get(i);
+            return plans[i];
         }
 
         @Override
@@ -127,9 +129,9 @@ public final class Sequential implements Layer {
         @Override
         public Tensor backward(Tensor dout) {
             Tensor d = dout;
-            for (int i = plans.size() - 1; i >= 0 && d != null; i--) {
+            for (int i = plans.length - 1; i >= 0 && d != null; i--) {
                 douts[i] = d;
-                d = plans.get(i).backward(d);
+                d = plans[i].backward(d);
             }
             return d;
         }
@@ -143,7 +145,7 @@ public final class Sequential implements Layer {
 
         @Override
         public Tensor out() {
-            return plans.get(plans.size() - 1).out();
+            return plans[plans.length - 1].out();
         }
     }
 }

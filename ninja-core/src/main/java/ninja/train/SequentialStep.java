@@ -1,6 +1,5 @@
 package ninja.train;
 
-import java.util.List;
 import ninja.model.Batch;
 import ninja.nn.CrossEntropyLoss;
 import ninja.nn.Param;
@@ -24,7 +23,7 @@ public final class SequentialStep {
     private final Sequential model;
     private final Sequential.SequentialPlan plan;
     private final CrossEntropyLoss loss;
-    private final List<Param> params;
+    private final Param[] params;
     private final Tensor xb;            // [B, block] the contexts as floats (the Embedding's indices)
 
     public SequentialStep(Sequential model, int batchSize, int blockSize) {
@@ -37,7 +36,7 @@ public final class SequentialStep {
                     + ", not to [batch, vocab] logits");
         }
         this.loss = new CrossEntropyLoss(batchSize, out[1]);
-        this.params = model.params();
+        this.params = model.params().toArray(new Param[0]);
     }
 
     /** Forward, backward, SGD update, running statistics; returns the batch loss before the update. */

@@ -29,6 +29,14 @@ class WaveNetSpeedProbe {
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("round %d: %.0f steps/s loss %.4f%n", round, 2000 / s, l);
         }
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long a0 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        for (int i = 0; i < 1000; i++) {
+            b.drawInto(tr, g, ix);
+            step.step(b, 0.1f);
+        }
+        long a1 = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+        System.out.printf("allocated %.1f bytes/step%n", (a1 - a0) / 1000.0);
         var plan = step.plan();
         ninja.tensor.Tensor x = ninja.tensor.Tensor.zeros(32, 8);
         for (int li = 0; li < m.layers().size(); li++) {
