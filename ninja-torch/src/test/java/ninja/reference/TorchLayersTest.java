@@ -1,0 +1,89 @@
+package ninja.reference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import ninja.data.Splits;
+import ninja.model.Batch;
+import ninja.model.WaveNet;
+import ninja.model.WaveNetConfig;
+import ninja.nn.BatchNorm1d;
+import ninja.nn.CrossEntropyLoss;
+import ninja.nn.Layer;
+import ninja.nn.Param;
+import ninja.nn.Sequential;
+import ninja.rng.TorchGenerator;
+import ninja.tensor.Tensor;
+import ninja.testing.TestData;
+import ninja.train.SequentialStep;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Our hand-written backward of a layer model against libtorch autograd of the same model ({@link TorchLayers}):
+ * the loss, every layer's output, every layer output's gradient and every parameter's gradient, after a few
+ * training steps so that batchnorm's gamma and beta are no longer ones and zeros.
+ */
+class TorchLayersTest {
+    static final boolean VERBOSE = System.getenv("NINJA_VERBOSE") != null;
+
+    /** The notebook's WaveNet, and a small one whose batchnorms see 3-D [3, 2, 7] and 2-D [3, 7] input. */
+    static WaveNetConfig config(String name) {
+        return name.equals("notebook") ? WaveNetConfig.NOTEBOOK : new WaveNetConfig(5, 7, 4, 3, 7);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"notebook", "small"})
+    void handWrittenBackwardMatchesAutograd(String name) {
+        WaveNetConfig cfg = config(name);
+        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        TorchGenerator g = new TorchGenerator(cfg.seed());
+        Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
+        SequentialStep step = new SequentialStep(model, cfg.batchSize(), cfg.blockSize());
+        for (int i = 0; i < 3; i++) {
+            step.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);
+        }
+        Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
+        float loss = step.forwardBackward(b);
+        List<Tensor> grads = new ArrayList<>();
+        for (Param p : model.params()) {
+            grads.add(p.grad.copy());
+        }
+        List<Tensor> dOuts = layerGradients(step, b);
+
+        TorchLayers.Result ref = TorchLayers.lossAndGradients(model, b);
+        List<Close.Diff> diffs = new ArrayList<>();
+        assertThat((double) loss).isCloseTo(ref.loss(), org.assertj.core.data.Offset.offset(2e-6 * ref.loss()));
+        List<Layer> layers = model.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            String l = i + " " + layers.get(i).describe();
+            diffs.add(Close.diff("out " + l, step.plan().layer(i).out(), ref.outs().get(i), 1e-5));
+            diffs.add(Close.diff("dout " + l, dOuts.get(i), ref.dOuts().get(i)));
+        }
+        List<Param> params = model.params();
+        for (int k = 0; k < params.size(); k++) {
+            diffs.add(Close.diff(params.get(k).name(), grads.get(k), ref.grads().get(params.get(k))));
+        }
+        Close.report(name + String.format(": loss mine %.9g torch %.9g", loss, ref.loss()), diffs, VERBOSE);
+        assertThat(model.layers().stream().filter(x -> x instanceof BatchNorm1d)).hasSize(cfg.levels());
+    }
+
+    /**
+     * dloss/d(layer i's output) from our plans: dlogits from the cross-entropy, then each layer's backward from
+     * last to first returns the gradient of the output before it (re-running the step's backward of this batch).
+     */
+    static List<Tensor> layerGradients(SequentialStep step, Batch b) {
+        Sequential.SequentialPlan plan = step.plan();
+        int n = step.model().layers().size();
+        Tensor logits = plan.out();
+        CrossEntropyLoss ce = new CrossEntropyLoss(logits.dim(0), logits.dim(1));
+        ce.forwardBackward(logits, b.yb());
+        Tensor[] d = new Tensor[n];
+        d[n - 1] = ce.dlogits().copy();
+        for (int i = n - 1; i > 0; i--) {
+            d[i - 1] = plan.layer(i).backward(d[i]).copy();
+        }
+        return List.of(d);
+    }
+}
