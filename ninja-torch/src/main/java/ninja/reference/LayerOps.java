@@ -22,8 +22,11 @@ import ninja.nn.Tanh;
  * temporary tensor it builds from a Java number while autograd still needs it (random NaN gradients).
  */
 final class LayerOps {
-    /** A training forward's batch statistics of one BatchNorm1d, for the running update. */
-    record BatchStats(NDArray xmean, NDArray xvar) {
+    /**
+     * A training forward's batch statistics of one BatchNorm1d, for the running update, and what a manual backward
+     * needs: std = sqrt(xvar + eps) and xhat.
+     */
+    record BatchStats(NDArray xmean, NDArray xvar, NDArray std, NDArray xhat) {
     }
 
     private final NDManager home;
@@ -103,14 +106,15 @@ final class LayerOps {
             xmean = x.sum(dims, true).div(count);
             // x.var(dim, keepdim=True), unbiased; DJL has no var, so its definition: sum((x - xmean)^2) / (n-1)
             xvar = x.sub(xmean).square().sum(dims, true).div(scalar((float) (n - 1)));
-            if (stats != null) {
-                stats.put(bn, new BatchStats(xmean, xvar));
-            }
         } else {
             xmean = p.apply(bn.runningMean);
             xvar = p.apply(bn.runningVar);
         }
-        NDArray xhat = x.sub(xmean).div(xvar.add(scalar(bn.eps())).sqrt());    // (x - xmean) / sqrt(xvar + eps)
+        NDArray std = xvar.add(scalar(bn.eps())).sqrt();
+        NDArray xhat = x.sub(xmean).div(std);                                  // (x - xmean) / sqrt(xvar + eps)
+        if (training && stats != null) {
+            stats.put(bn, new BatchStats(xmean, xvar, std, xhat));
+        }
         return p.apply(bn.gamma).mul(xhat).add(p.apply(bn.beta));              // self.gamma * xhat + self.beta
     }
 

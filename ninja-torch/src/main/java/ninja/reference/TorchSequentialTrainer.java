@@ -30,25 +30,36 @@ public final class TorchSequentialTrainer implements AutoCloseable {
     private final NDManager root;
     private final LayerOps ops;
     private final Map<Param, NDArray> values = new LinkedHashMap<>();     // parameters, then buffers
-    private final List<NDArray> params = new ArrayList<>();
+    private final TorchTrainer.Mode mode;
+    private final LayerBackwardOps backward;
     private final List<BatchNorm1d> batchNorms = new ArrayList<>();
     private final NDArray rows;
     private final NDArray zero;
     private NDArray lrNd;
     private float lr = Float.NaN;
 
-    /** A copy of the model's current parameters and running statistics, trained with batches of batchSize. */
+    /** A copy of the model's current parameters and running statistics, trained by autograd. */
     public TorchSequentialTrainer(Sequential model, int batchSize, int blockSize) {
+        this(model, batchSize, blockSize, TorchTrainer.Mode.AUTOGRAD);
+    }
+
+    /**
+     * A copy of the model's current parameters and running statistics, trained with batches of batchSize by
+     * autograd ({@link TorchTrainer.Mode#AUTOGRAD}, the notebook's loop) or by the layers' hand-written backward
+     * in torch ops ({@link TorchTrainer.Mode#MANUAL}).
+     */
+    public TorchSequentialTrainer(Sequential model, int batchSize, int blockSize, TorchTrainer.Mode mode) {
         this.model = model;
+        this.mode = mode;
         this.n = batchSize;
         this.block = blockSize;
         root = Torch.newManager();
         ops = new LayerOps(root);
+        backward = new LayerBackwardOps(ops);
         for (Param p : model.params()) {
             NDArray a = Torch.toNd(root, p.value);
-            a.setRequiresGradient(true);
+            a.setRequiresGradient(mode == TorchTrainer.Mode.AUTOGRAD);
             values.put(p, a);
-            params.add(a);
         }
         for (Param p : model.buffers()) {
             values.put(p, Torch.toNd(root, p.value));
@@ -97,27 +108,57 @@ public final class TorchSequentialTrainer implements AutoCloseable {
             NDArray xb = Torch.indices(m, b.xb(), n, block);
             NDArray yb = Torch.indices(m, b.yb(), n);
             Map<BatchNorm1d, LayerOps.BatchStats> stats = new IdentityHashMap<>();
-            NDArray loss;
-            synchronized (TorchReference.class) { // one GradientCollector may be open per JVM
-                try (GradientCollector gc = Torch.engine().newGradientCollector()) {
-                    NDArray x = xb;
-                    for (Layer l : model.layers()) {
-                        x = ops.forward(l, x, values::get, true, stats);
-                    }
-                    loss = ops.crossEntropy(x, rows, yb);
-                    gc.backward(loss);
-                }
-            }
-            // outside the collector grad mode is off, so the leaves can be updated in place (torch.no_grad())
-            for (NDArray p : params) {
-                NDArray g = p.getGradient();
-                g.attach(m);                                                     // free the wrapper with the step
-                p.subi(g.mul(lrNd));                                             // p.data += -lr * p.grad
-                g.muli(zero);                                                    // p.grad = None: they accumulate
-            }
+            float loss = mode == TorchTrainer.Mode.MANUAL ? manual(m, xb, yb, stats) : autograd(m, xb, yb, stats);
             running(stats);
-            return loss.getFloat();
+            return loss;
         }
+    }
+
+    private float autograd(NDManager m, NDArray xb, NDArray yb, Map<BatchNorm1d, LayerOps.BatchStats> stats) {
+        NDArray loss;
+        synchronized (TorchReference.class) { // one GradientCollector may be open per JVM
+            try (GradientCollector gc = Torch.engine().newGradientCollector()) {
+                NDArray x = xb;
+                for (Layer l : model.layers()) {
+                    x = ops.forward(l, x, values::get, true, stats);
+                }
+                loss = ops.crossEntropy(x, rows, yb);
+                gc.backward(loss);
+            }
+        }
+        // outside the collector grad mode is off, so the leaves can be updated in place (torch.no_grad())
+        for (Param q : model.params()) {
+            NDArray p = values.get(q);
+            NDArray g = p.getGradient();
+            g.attach(m);                                                         // free the wrapper with the step
+            p.subi(g.mul(lrNd));                                                 // p.data += -lr * p.grad
+            g.muli(zero);                                                        // p.grad = None: they accumulate
+        }
+        return loss.getFloat();
+    }
+
+    /** The same forward without autograd, then each layer's hand-written backward in torch ops, last to first. */
+    private float manual(NDManager m, NDArray xb, NDArray yb, Map<BatchNorm1d, LayerOps.BatchStats> stats) {
+        List<Layer> layers = model.layers();
+        NDArray[] in = new NDArray[layers.size()];
+        NDArray[] out = new NDArray[layers.size()];
+        NDArray x = xb;
+        for (int i = 0; i < layers.size(); i++) {
+            in[i] = x;
+            out[i] = x = ops.forward(layers.get(i), x, values::get, true, stats);
+        }
+        NDArray loss = ops.crossEntropy(x, rows, yb);
+        Map<Param, NDArray> grads = new IdentityHashMap<>();
+        NDArray d = backward.crossEntropy(x, yb);
+        for (int i = layers.size() - 1; i >= 0 && d != null; i--) {
+            Layer l = layers.get(i);
+            d = backward.backward(l, in[i], out[i], d, values::get,
+                    l instanceof BatchNorm1d bn ? stats.get(bn) : null, grads);
+        }
+        for (Param q : model.params()) {
+            values.get(q).subi(grads.get(q).mul(lrNd));                          // p.data += -lr * grad
+        }
+        return loss.getFloat();
     }
 
     /** {@code running = (1 - momentum) * running + momentum * batch}, under no_grad, for each batchnorm. */

@@ -13,17 +13,20 @@ import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;
 import ninja.testing.TestData;
 import ninja.train.SequentialStep;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The notebook's WaveNet trained for 200 steps twice from the same initialisation and batches: by our
- * {@link SequentialStep} (hand-written backward) and by libtorch autograd ({@link TorchSequentialTrainer}).
+ * {@link SequentialStep} (hand-written backward) and by libtorch ({@link TorchSequentialTrainer}: autograd, and
+ * the layers' hand-written backward in torch ops).
  */
 class TorchSequentialTrainerTest {
-    static final int STEPS = 200;
-
-    @Test
-    void perStepLossesTrackLibtorchAutograd() {
+    @ParameterizedTest
+    @EnumSource(TorchTrainer.Mode.class)
+    void perStepLossesTrackLibtorch(TorchTrainer.Mode mode) {
+        // autograd as the notebook trains, 200 steps; the hand-written backward in torch ops, a shorter run
+        int steps = mode == TorchTrainer.Mode.AUTOGRAD ? 200 : 50;
         WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
         Splits s = Splits.of(TestData.names(), cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());
@@ -32,8 +35,9 @@ class TorchSequentialTrainerTest {
         SequentialStep step = new SequentialStep(ours, cfg.batchSize(), cfg.blockSize());
         double maxdiff = 0;
         float first = Float.NaN, last = Float.NaN;
-        try (TorchSequentialTrainer torch = new TorchSequentialTrainer(theirs, cfg.batchSize(), cfg.blockSize())) {
-            for (int i = 0; i < STEPS; i++) {
+        try (TorchSequentialTrainer torch = new TorchSequentialTrainer(theirs, cfg.batchSize(), cfg.blockSize(),
+                mode)) {
+            for (int i = 0; i < steps; i++) {
                 Batch b = Batch.draw(s.train(), cfg.batchSize(), g);   // the loop's randint continues the generator
                 float mine = step.step(b, 0.1f);
                 float ref = torch.step(b, 0.1f);
@@ -46,8 +50,8 @@ class TorchSequentialTrainerTest {
             torch.copyInto(theirs);
         }
         if (TorchLayersTest.VERBOSE) {
-            System.out.printf("%d steps: torch loss %.6f -> %.6f, max |ours - torch| per step %.3e%n", STEPS, first,
-                    last, maxdiff);
+            System.out.printf("%s %d steps: torch loss %.6f -> %.6f, max |ours - torch| per step %.3e%n", mode,
+                    steps, first, last, maxdiff);
         }
         assertThat(String.format("%.4f", first)).isEqualTo("3.3167");            // the notebook's step 0
         List<Close.Diff> diffs = new ArrayList<>();
@@ -57,6 +61,6 @@ class TorchSequentialTrainerTest {
         for (int k = 0; k < a.size(); k++) {
             diffs.add(Close.diff(a.get(k).name(), a.get(k).value, b.get(k).value, 1e-5));
         }
-        Close.report("after " + STEPS + " steps", diffs, TorchLayersTest.VERBOSE);
+        Close.report(mode + " after " + steps + " steps", diffs, TorchLayersTest.VERBOSE);
     }
 }
