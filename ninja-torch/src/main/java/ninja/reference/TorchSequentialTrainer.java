@@ -205,6 +205,11 @@ public final class TorchSequentialTrainer implements AutoCloseable {
         return steps / ((System.nanoTime() - t0) / 1e9);
     }
 
+    /** Arrays held by the trainer's manager (and its sub-managers): constant from step to step when nothing leaks. */
+    int liveArrays() {
+        return root.getManagedArrays().size();
+    }
+
     @Override
     public void close() {
         root.close();

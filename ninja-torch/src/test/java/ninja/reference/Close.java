@@ -43,8 +43,8 @@ final class Close {
             double d = Math.abs((double) a[i] - b[i]);
             double allowed = RTOL * Math.abs(b[i]) + atol * maxabs;
             maxdiff = Math.max(maxdiff, d);
-            worst = Double.isNaN(d) ? Double.NaN : Math.max(worst, allowed == 0 ? (d == 0 ? 0 : Double.POSITIVE_INFINITY)
-                    : d / allowed);
+            double ratio = d == 0 ? 0 : d / allowed;                  // NaN anywhere stays NaN, and fails
+            worst = Double.isNaN(ratio) || Double.isNaN(worst) ? Double.NaN : Math.max(worst, ratio);
         }
         return new Diff(name, maxdiff, maxabs, worst);
     }

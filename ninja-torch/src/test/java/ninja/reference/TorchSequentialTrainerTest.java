@@ -63,4 +63,22 @@ class TorchSequentialTrainerTest {
         }
         Close.report(mode + " after " + steps + " steps", diffs, TorchLayersTest.VERBOSE);
     }
+
+    @ParameterizedTest
+    @EnumSource(TorchTrainer.Mode.class)
+    void aStepFreesWhatItComputes(TorchTrainer.Mode mode) {
+        WaveNetConfig cfg = new WaveNetConfig(5, 7, 4, 3, 7);
+        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        TorchGenerator g = new TorchGenerator(cfg.seed());
+        Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
+        try (TorchSequentialTrainer torch = new TorchSequentialTrainer(model, cfg.batchSize(), cfg.blockSize(),
+                mode)) {
+            torch.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);    // creates the constants
+            int live = torch.liveArrays();
+            for (int i = 0; i < 5; i++) {
+                torch.step(Batch.draw(s.train(), cfg.batchSize(), g), i < 3 ? 0.1f : 0.01f);
+            }
+            assertThat(torch.liveArrays()).isEqualTo(live);
+        }
+    }
 }
