@@ -34,9 +34,6 @@ public final class TorchSequentialTrainer implements AutoCloseable {
     private final LayerBackwardOps backward;
     private final List<BatchNorm1d> batchNorms = new ArrayList<>();
     private final NDArray rows;
-    private final NDArray zero;
-    private NDArray lrNd;
-    private float lr = Float.NaN;
 
     /** A copy of the model's current parameters and running statistics, trained by autograd. */
     public TorchSequentialTrainer(Sequential model, int batchSize, int blockSize) {
@@ -71,7 +68,6 @@ public final class TorchSequentialTrainer implements AutoCloseable {
             ops.scalar(bn.momentum());
         }
         rows = TorchLayers.rows(root, n);
-        zero = root.create(0f);
     }
 
     private static void collectBatchNorms(Layer l, List<BatchNorm1d> out) {
@@ -88,13 +84,6 @@ public final class TorchSequentialTrainer implements AutoCloseable {
             throw new IllegalArgumentException("batch of " + b.n() + " x " + b.blockSize() + " for a trainer of "
                     + n + " x " + block);
         }
-        if (learningRate != lr) {
-            if (lrNd != null) {
-                lrNd.close();
-            }
-            lr = learningRate;
-            lrNd = root.create(learningRate);
-        }
         try (NDManager m = root.newSubManager()) {
             // an op's result joins the manager of its first operand: lend every long-lived array to the step's
             // manager, so that what is computed from them is freed with it (they return to root on close)
@@ -103,18 +92,19 @@ public final class TorchSequentialTrainer implements AutoCloseable {
             }
             ops.lend(m);
             rows.tempAttach(m);
-            zero.tempAttach(m);
-            lrNd.tempAttach(m);
+            NDArray lr = ops.scalar(learningRate);                              // one array per rate, kept
             NDArray xb = Torch.indices(m, b.xb(), n, block);
             NDArray yb = Torch.indices(m, b.yb(), n);
             Map<BatchNorm1d, LayerOps.BatchStats> stats = new IdentityHashMap<>();
-            float loss = mode == TorchTrainer.Mode.MANUAL ? manual(m, xb, yb, stats) : autograd(m, xb, yb, stats);
+            float loss = mode == TorchTrainer.Mode.MANUAL ? manual(xb, yb, lr, stats)
+                    : autograd(m, xb, yb, lr, stats);
             running(stats);
             return loss;
         }
     }
 
-    private float autograd(NDManager m, NDArray xb, NDArray yb, Map<BatchNorm1d, LayerOps.BatchStats> stats) {
+    private float autograd(NDManager m, NDArray xb, NDArray yb, NDArray lr,
+            Map<BatchNorm1d, LayerOps.BatchStats> stats) {
         NDArray loss;
         synchronized (TorchReference.class) { // one GradientCollector may be open per JVM
             try (GradientCollector gc = Torch.engine().newGradientCollector()) {
@@ -131,14 +121,14 @@ public final class TorchSequentialTrainer implements AutoCloseable {
             NDArray p = values.get(q);
             NDArray g = p.getGradient();
             g.attach(m);                                                         // free the wrapper with the step
-            p.subi(g.mul(lrNd));                                                 // p.data += -lr * p.grad
-            g.muli(zero);                                                        // p.grad = None: they accumulate
+            p.subi(g.mul(lr));                                                   // p.data += -lr * p.grad
+            g.muli(ops.scalar(0f));                                              // p.grad = None: they accumulate
         }
         return loss.getFloat();
     }
 
     /** The same forward without autograd, then each layer's hand-written backward in torch ops, last to first. */
-    private float manual(NDManager m, NDArray xb, NDArray yb, Map<BatchNorm1d, LayerOps.BatchStats> stats) {
+    private float manual(NDArray xb, NDArray yb, NDArray lr, Map<BatchNorm1d, LayerOps.BatchStats> stats) {
         List<Layer> layers = model.layers();
         NDArray[] in = new NDArray[layers.size()];
         NDArray[] out = new NDArray[layers.size()];
@@ -156,7 +146,7 @@ public final class TorchSequentialTrainer implements AutoCloseable {
                     l instanceof BatchNorm1d bn ? stats.get(bn) : null, grads);
         }
         for (Param q : model.params()) {
-            values.get(q).subi(grads.get(q).mul(lrNd));                          // p.data += -lr * grad
+            values.get(q).subi(grads.get(q).mul(lr));                          // p.data += -lr * grad
         }
         return loss.getFloat();
     }

@@ -73,7 +73,8 @@ class TorchSequentialTrainerTest {
         Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
         try (TorchSequentialTrainer torch = new TorchSequentialTrainer(model, cfg.batchSize(), cfg.blockSize(),
                 mode)) {
-            torch.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);    // creates the constants
+            torch.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);    // creates the constants, one per rate
+            torch.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.01f);
             int live = torch.liveArrays();
             for (int i = 0; i < 5; i++) {
                 torch.step(Batch.draw(s.train(), cfg.batchSize(), g), i < 3 ? 0.1f : 0.01f);
