@@ -19,6 +19,7 @@ import ninja.testing.TestData;
 import ninja.train.SequentialStep;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Our hand-written backward of a layer model against libtorch autograd of the same model ({@link TorchLayers}):
@@ -72,6 +73,35 @@ class TorchLayersTest {
         }
         Close.report(name + " step " + warmup + String.format(": loss mine %.9g torch %.9g", loss, ref.loss()), diffs, VERBOSE);
         assertThat(model.layers().stream().filter(x -> x instanceof BatchNorm1d)).hasSize(cfg.levels());
+    }
+
+    /** Eval mode (running statistics, after steps have moved them) layer by layer against libtorch's. */
+    @ParameterizedTest
+    @ValueSource(strings = {"notebook", "small"})
+    void evalForwardMatchesLibtorch(String name) {
+        WaveNetConfig cfg = config(name);
+        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        TorchGenerator g = new TorchGenerator(cfg.seed());
+        Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
+        SequentialStep step = new SequentialStep(model, cfg.batchSize(), cfg.blockSize());
+        for (int i = 0; i < 5; i++) {
+            step.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);
+        }
+        assertThat(((BatchNorm1d) model.layers().get(3)).runningVar.value.data()[0]).isNotEqualTo(1f);
+        Batch b = Batch.draw(s.val(), cfg.batchSize(), g);
+        Tensor x = Tensor.zeros(b.n(), b.blockSize());
+        for (int i = 0; i < x.numel(); i++) {
+            x.data()[i] = b.xb()[i];
+        }
+        Sequential.SequentialPlan plan = model.plan(x.shape());
+        plan.forward(x, false);
+        List<Tensor> ref = TorchLayers.outputs(model, b, false);
+        List<Close.Diff> diffs = new ArrayList<>();
+        for (int i = 0; i < ref.size(); i++) {
+            diffs.add(Close.diff("eval out " + i + " " + model.layers().get(i).describe(), plan.layer(i).out(),
+                    ref.get(i), 1e-5));
+        }
+        Close.report(name + " eval", diffs, VERBOSE);
     }
 
     /**
