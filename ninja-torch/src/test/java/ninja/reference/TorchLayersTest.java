@@ -15,7 +15,6 @@ import ninja.nn.Param;
 import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
-import ninja.testing.TestData;
 import ninja.train.SequentialStep;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,7 +42,7 @@ class TorchLayersTest {
     @CsvSource({"notebook, 0", "notebook, 3", "small, 0", "small, 3"})
     void handWrittenBackwardMatchesAutograd(String name, int warmup) {
         WaveNetConfig cfg = config(name);
-        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        Splits s = TestSplits.of(cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
         SequentialStep step = new SequentialStep(model, cfg.batchSize(), cfg.blockSize());
@@ -80,7 +79,7 @@ class TorchLayersTest {
     @ValueSource(strings = {"notebook", "small"})
     void evalForwardMatchesLibtorch(String name) {
         WaveNetConfig cfg = config(name);
-        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        Splits s = TestSplits.of(cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
         SequentialStep step = new SequentialStep(model, cfg.batchSize(), cfg.blockSize());

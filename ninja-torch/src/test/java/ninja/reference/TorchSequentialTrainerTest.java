@@ -11,7 +11,6 @@ import ninja.model.WaveNetConfig;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;
-import ninja.testing.TestData;
 import ninja.train.SequentialStep;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -28,7 +27,7 @@ class TorchSequentialTrainerTest {
         // autograd as the notebook trains, 200 steps; the hand-written backward in torch ops, a shorter run
         int steps = mode == TorchTrainer.Mode.AUTOGRAD ? 200 : 50;
         WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
-        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        Splits s = TestSplits.of(cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Sequential ours = WaveNet.build(cfg, s.vocab().size(), g);
         Sequential theirs = WaveNet.build(cfg, s.vocab().size(), new TorchGenerator(cfg.seed()));
@@ -68,7 +67,7 @@ class TorchSequentialTrainerTest {
     @EnumSource(TorchTrainer.Mode.class)
     void aStepFreesWhatItComputes(TorchTrainer.Mode mode) {
         WaveNetConfig cfg = new WaveNetConfig(5, 7, 4, 3, 7);
-        Splits s = Splits.of(TestData.names(), cfg.blockSize());
+        Splits s = TestSplits.of(cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Sequential model = WaveNet.build(cfg, s.vocab().size(), g);
         try (TorchSequentialTrainer torch = new TorchSequentialTrainer(model, cfg.batchSize(), cfg.blockSize(),

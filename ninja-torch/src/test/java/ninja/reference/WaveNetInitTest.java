@@ -11,7 +11,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import ninja.data.ContextDataset;
-import ninja.data.Splits;
 import ninja.model.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
@@ -19,7 +18,6 @@ import ninja.nn.Param;
 import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
-import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 /** {@link WaveNet#build} against makemore part 5's initialisation cell run with torch ops, bit for bit. */
@@ -31,7 +29,7 @@ class WaveNetInitTest {
         WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Sequential mine = WaveNet.build(cfg, VOCAB, g);
-        ContextDataset train = Splits.of(TestData.names(), cfg.blockSize()).train();
+        ContextDataset train = TestSplits.of(cfg.blockSize()).train();
         Batch b = Batch.draw(train, cfg.batchSize(), g);
         try (NDManager m = Torch.newManager()) {
             List<NDArray> torch = torchInit(m, cfg);
