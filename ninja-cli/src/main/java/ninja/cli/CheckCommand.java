@@ -132,7 +132,7 @@ final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    private static Errors.UserError torchFailed(Throwable e) {
+    static Errors.UserError torchFailed(Throwable e) {
         return new Errors.UserError("the torch reference could not start (" + e.getClass().getSimpleName() + ": "
                 + e.getMessage() + "); use --reference fd", e);
     }
