@@ -1,5 +1,10 @@
 package ninja.model;
 
+import java.util.List;
+import ninja.nn.FlattenConsecutive;
+import ninja.nn.NotebookBatchNorm;
+import ninja.nn.Param;
+import ninja.nn.Sequential;
 import ninja.tensor.Tensor;
 
 /**
@@ -14,6 +19,28 @@ import ninja.tensor.Tensor;
 public final class Mlp {
     private Mlp() {
     }
+
+    /**
+     * The same network as a list of the library's layers over p's tensors (so training them trains p): what the
+     * fast training step, evaluation, calibration and sampling run.
+     * <pre>
+     * Embedding(C), FlattenConsecutive(block_size), Linear(W1, b1), NotebookBatchNorm(bngain, bnbias; bnmean, bnstd),
+     * Tanh(), Linear(W2, b2)
+     * </pre>
+     */
+    public static Sequential layers(Parameters p) {
+        return new Sequential(List.of(
+                new ninja.nn.Embedding(new Param("C", p.C)),
+                new FlattenConsecutive(p.blockSize()),
+                new ninja.nn.Linear(new Param("W1", p.W1), new Param("b1", p.b1)),
+                new NotebookBatchNorm(new Param("bngain", p.bngain), new Param("bnbias", p.bnbias),
+                        new Param("bnmean", p.bnmean), new Param("bnstd", p.bnstd)),
+                new ninja.nn.Tanh(),
+                new ninja.nn.Linear(new Param("W2", p.W2), new Param("b2", p.b2)).transposedPlans()), false);
+    }
+
+    /** The layers' index of the pre-activations: Embedding, Flatten, Linear(W1) give hprebn. */
+    public static final int HPREBN = 3;
 
     /** The lecture's forward pass in training mode (batch statistics), every intermediate kept. */
     public static Activations forward(Parameters p, Batch b) {

@@ -37,6 +37,8 @@ public final class WaveNet {
             layers.add(new BatchNorm1d(h));
             layers.add(new Tanh());
         }
+        // (its plans keep the weight as it is: so kept, a 200,000-step run prints the notebook's train 1.7690, val 1.9937
+        // and its 20 samples; a transposed copy would round the logits differently)
         Linear last = new Linear(h, vocabSize, true, g);
         float[] w = last.weight.value.data();
         for (int i = 0; i < w.length; i++) {

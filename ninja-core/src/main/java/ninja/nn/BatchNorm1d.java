@@ -220,6 +220,12 @@ public final class BatchNorm1d implements Layer {
         }
 
         @Override
+        public void update(float lr) {
+            gamma.sgd(lr);
+            beta.sgd(lr);
+        }
+
+        @Override
         public Tensor out() {
             return out;
         }

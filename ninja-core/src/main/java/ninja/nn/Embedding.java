@@ -19,9 +19,14 @@ public final class Embedding implements Layer {
     }
 
     public Embedding(Tensor weight) {
-        this.weight = new Param("weight", weight);
-        this.vocab = weight.dim(0);
-        this.dim = weight.dim(1);
+        this(new Param("weight", weight));
+    }
+
+    /** Over a given table (the lecture's C). */
+    public Embedding(Param weight) {
+        this.weight = weight;
+        this.vocab = weight.value.dim(0);
+        this.dim = weight.value.dim(1);
     }
 
     @Override
@@ -97,6 +102,11 @@ public final class Embedding implements Layer {
                 }
             }
             return null;
+        }
+
+        @Override
+        public void update(float lr) {
+            weight.sgd(lr);
         }
 
         @Override

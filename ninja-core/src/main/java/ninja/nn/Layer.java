@@ -52,6 +52,21 @@ public interface Layer {
         default void commit() {
         }
 
+        /** SGD on this layer's parameters: {@code p += -lr * grad}. */
+        default void update(float lr) {
+        }
+
+        /**
+         * Writes a layout the plan keeps of its own (a transposed weight) back into the parameters' value and grad,
+         * so code outside the step can read them. No-op for most layers.
+         */
+        default void sync() {
+        }
+
+        /** Re-reads the parameters after they were changed from outside (a checkpoint loaded into them). */
+        default void reload() {
+        }
+
         /** The output of the last forward (the lecture's {@code layer.out}). */
         Tensor out();
     }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.function.Function;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Kernels;
+import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
 /**
@@ -15,6 +16,7 @@ public final class Linear implements Layer {
     public final Param weight;          // [fan_in, fan_out]
     public final Param bias;            // [fan_out], or null for bias=False
     private final int fanIn, fanOut;
+    private boolean transposed;
 
     /**
      * The lecture's constructor: {@code self.weight = torch.randn((fan_in, fan_out)) / fan_in**0.5} (kaiming init;
@@ -25,13 +27,30 @@ public final class Linear implements Layer {
     }
 
     public Linear(Tensor weight, Tensor bias) {
-        this.weight = new Param("weight", weight);
-        this.bias = bias == null ? null : new Param("bias", bias);
-        this.fanIn = weight.dim(0);
-        this.fanOut = weight.dim(1);
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != fanOut)) {
-            throw new IllegalArgumentException("Linear bias " + bias.shapeString() + " for weight " + weight.shapeString());
+        this(new Param("weight", weight), bias == null ? null : new Param("bias", bias));
+    }
+
+    /** Over given parameters (the lecture's W1 and b1, say); bias may be null. */
+    public Linear(Param weight, Param bias) {
+        this.weight = weight;
+        this.bias = bias;
+        this.fanIn = weight.value.dim(0);
+        this.fanOut = weight.value.dim(1);
+        if (bias != null && (bias.value.rank() != 1 || bias.value.dim(0) != fanOut)) {
+            throw new IllegalArgumentException("Linear bias " + bias.value.shapeString() + " for weight "
+                    + weight.value.shapeString());
         }
+    }
+
+    /**
+     * This layer's plans keep the weight transposed, {@code WT[fan_out, fan_in]}, for a narrow output (the logits:
+     * 27 wide): every inner loop then runs over fan_in, a row of 27 never has to fill vectors, and
+     * {@code dx = dout @ WT} and {@code dWT = dout^T @ x} are row updates. The model chooses; the values are the
+     * layer's either way, read them after {@link Plan#sync}.
+     */
+    public Linear transposedPlans() {
+        transposed = true;
+        return this;
     }
 
     public int fanIn() {
@@ -96,7 +115,7 @@ public final class Linear implements Layer {
 
     @Override
     public Plan plan(int[] in) {
-        return new LinearPlan(in);
+        return transposed ? new TransposedPlan(in) : new LinearPlan(in);
     }
 
     private final class LinearPlan implements Plan {
@@ -136,6 +155,97 @@ public final class Linear implements Layer {
             }
             Kernels.matmulBT(d, weight.value.data(), null, dx.data(), rows, fanOut, fanIn);
             return dx;
+        }
+
+        @Override
+        public void update(float lr) {
+            weight.sgd(lr);
+            if (bias != null) {
+                bias.sgd(lr);
+            }
+        }
+
+        @Override
+        public Tensor out() {
+            return out;
+        }
+    }
+
+    /** The same layer with the weight kept transposed inside the plan (see {@link #transposedPlans}). */
+    private final class TransposedPlan implements Plan {
+        private final int rows;
+        private final Tensor out;       // [..., fan_out]
+        private final Tensor dx;        // [..., fan_in]
+        private final float[] WT;       // [fan_out, fan_in], the weight this plan computes with and updates
+        private final float[] dWT;      // [fan_out, fan_in]
+        private Tensor x;
+        private boolean dirty;          // WT was updated since it was last written back into weight
+
+        TransposedPlan(int[] in) {
+            out = Tensor.zeros(outShape(in));
+            dx = Tensor.zeros(in);
+            rows = out.numel() / fanOut;
+            WT = new float[fanIn * fanOut];
+            dWT = new float[fanIn * fanOut];
+            reload();
+        }
+
+        /** out = x @ weight + bias = dot products of the rows of x and WT. */
+        @Override
+        public Tensor forward(Tensor x, boolean training) {
+            this.x = x;
+            Kernels.matmulBT(x.data(), WT, bias == null ? null : bias.value.data(), out.data(), rows, fanIn, fanOut);
+            return out;
+        }
+
+        /** dWT = dout^T @ x (dweight transposed), dbias = sum_rows(dout), dx = dout @ WT. */
+        @Override
+        public Tensor backward(Tensor dout) {
+            float[] d = dout.data();
+            Kernels.matmulAT(d, x.data(), dWT, rows, fanOut, fanIn);
+            if (bias != null) {
+                Kernels.sumRows(d, bias.grad.data(), rows, fanOut);
+            }
+            Kernels.matmul(d, WT, null, dx.data(), rows, fanOut, fanIn);
+            return dx;
+        }
+
+        @Override
+        public void update(float lr) {
+            Simd.INSTANCE.axpy(-lr, dWT, 0, WT, 0, WT.length);
+            if (bias != null) {
+                bias.sgd(lr);
+            }
+            dirty = true;
+        }
+
+        /** Writes WT and dWT back into weight's [fan_in, fan_out] value and grad. */
+        @Override
+        public void sync() {
+            transpose(dWT, weight.grad.data());
+            if (dirty) {
+                transpose(WT, weight.value.data());
+                dirty = false;
+            }
+        }
+
+        @Override
+        public void reload() {
+            float[] w = weight.value.data();
+            for (int t = 0; t < fanIn; t++) {
+                for (int c = 0; c < fanOut; c++) {
+                    WT[c * fanIn + t] = w[t * fanOut + c];
+                }
+            }
+            dirty = false;
+        }
+
+        private void transpose(float[] from, float[] to) {
+            for (int t = 0; t < fanIn; t++) {
+                for (int c = 0; c < fanOut; c++) {
+                    to[t * fanOut + c] = from[c * fanIn + t];
+                }
+            }
         }
 
         @Override

@@ -26,6 +26,11 @@ public final class Param {
         this.name = newName;
     }
 
+    /** SGD: value += -lr * grad (one axpy, as the fast step has always done it). */
+    public void sgd(float lr) {
+        ninja.tensor.Simd.INSTANCE.axpy(-lr, grad.data(), 0, value.data(), 0, value.numel());
+    }
+
     public int numel() {
         return value.numel();
     }

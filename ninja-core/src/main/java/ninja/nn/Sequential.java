@@ -14,8 +14,13 @@ public final class Sequential implements Layer {
     private final List<Layer> layers;
 
     public Sequential(List<Layer> layers) {
+        this(layers, true);
+    }
+
+    /** With {@code rename} false the parameters keep the names they were given (the lecture's C, W1, b1, ...). */
+    public Sequential(List<Layer> layers, boolean rename) {
         this.layers = List.copyOf(layers);
-        for (int i = 0; i < this.layers.size(); i++) {
+        for (int i = 0; rename && i < this.layers.size(); i++) {
             Layer l = this.layers.get(i);
             for (Param p : l.params()) {
                 p.rename("layers." + i + "." + p.name());
@@ -141,6 +146,36 @@ public final class Sequential implements Layer {
             for (Plan p : plans) {
                 p.commit();
             }
+        }
+
+        @Override
+        public void update(float lr) {
+            for (Plan p : plans) {
+                p.update(lr);
+            }
+        }
+
+        @Override
+        public void sync() {
+            for (Plan p : plans) {
+                p.sync();
+            }
+        }
+
+        @Override
+        public void reload() {
+            for (Plan p : plans) {
+                p.reload();
+            }
+        }
+
+        /** The first {@code count} layers only (calibration needs the pre-activations, not the loss). */
+        public Tensor forward(Tensor x, boolean training, int count) {
+            Tensor t = x;
+            for (int i = 0; i < count; i++) {
+                t = plans[i].forward(t, training);
+            }
+            return t;
         }
 
         @Override

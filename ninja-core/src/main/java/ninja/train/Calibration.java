@@ -1,9 +1,8 @@
 package ninja.train;
 
 import ninja.data.ContextDataset;
-import ninja.model.Embedding;
+import ninja.model.Mlp;
 import ninja.model.Parameters;
-import ninja.tensor.Kernels;
 
 /**
  * The lecture's "calibrate the batch norm at the end of training": pass the whole training set through the first
@@ -18,8 +17,6 @@ import ninja.tensor.Kernels;
  * double: no 182k x 200 matrix is held in memory.
  */
 public final class Calibration {
-    static final int CHUNK = 1024;
-
     private Calibration() {
     }
 
@@ -59,17 +56,8 @@ public final class Calibration {
         void accept(float[] hprebn, int n);
     }
 
-    /** hprebn = embcat @ W1 + b1 for consecutive chunks of the data. */
+    /** hprebn = embcat @ W1 + b1 (the first layers of {@link Mlp#layers}) for consecutive chunks of the data. */
     private static void forEachChunk(Parameters p, ContextDataset d, ChunkConsumer c) {
-        int block = d.blockSize(), fanIn = p.W1.dim(0), h = p.nHidden();
-        float[] embcat = new float[CHUNK * fanIn];
-        float[] hprebn = new float[CHUNK * h];
-        for (int start = 0; start < d.size(); start += CHUNK) {
-            int n = Math.min(CHUNK, d.size() - start);
-            int[] xb = java.util.Arrays.copyOfRange(d.x(), start * block, (start + n) * block);
-            Embedding.lookup(p.C.data(), p.nEmbd(), xb, embcat);
-            Kernels.matmul(embcat, p.W1.data(), p.b1.data(), hprebn, n, fanIn, h);
-            c.accept(hprebn, n);
-        }
+        SequentialEval.forEachChunk(Mlp.layers(p), d, Mlp.HPREBN, hprebn -> c.accept(hprebn.data(), hprebn.dim(0)));
     }
 }

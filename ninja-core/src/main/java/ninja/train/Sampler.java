@@ -1,10 +1,9 @@
 package ninja.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import ninja.data.Vocabulary;
+import ninja.model.Mlp;
 import ninja.model.Parameters;
-import ninja.rng.Multinomial;
 import ninja.rng.TorchGenerator;
 
 /**
@@ -20,8 +19,6 @@ public final class Sampler {
 
     private final Parameters p;
     private final Vocabulary vocab;
-    private final EvalForward forward;
-    private final float[] logits;
 
     public Sampler(Parameters p, Vocabulary vocab) {
         if (vocab.size() != p.vocabSize()) {
@@ -29,36 +26,11 @@ public final class Sampler {
         }
         this.p = p;
         this.vocab = vocab;
-        this.forward = new EvalForward(p, 1);
-        this.logits = new float[p.vocabSize()];
     }
 
-    /** {@code count} names drawn with g, without the final '.'. */
+    /** {@code count} names drawn with g, without the final '.' (the eval-mode forward of {@link Mlp#layers}). */
     public List<String> sample(int count, TorchGenerator g) {
-        List<String> names = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            names.add(one(g));
-        }
-        return names;
-    }
-
-    private String one(TorchGenerator g) {
-        int block = p.blockSize();
-        int[] context = new int[block];                  // context = [0] * block_size
-        int[] out = new int[MAX_LENGTH];
-        int len = 0;
-        while (len < MAX_LENGTH) {
-            forward.logits(context, 1, logits);
-            softmax(logits);                             // probs = F.softmax(logits, dim=1)
-            int ix = Multinomial.sample(logits, g);      // torch.multinomial(probs, num_samples=1, generator=g)
-            if (ix == Vocabulary.END) {
-                break;
-            }
-            System.arraycopy(context, 1, context, 0, block - 1);   // context = context[1:] + [ix]
-            context[block - 1] = ix;
-            out[len++] = ix;
-        }
-        return vocab.decode(out, len);
+        return SequentialEval.sample(Mlp.layers(p), vocab, p.blockSize(), count, g);
     }
 
     /**

@@ -2,9 +2,7 @@ package ninja.train;
 
 import ninja.model.Batch;
 import ninja.nn.CrossEntropyLoss;
-import ninja.nn.Param;
 import ninja.nn.Sequential;
-import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
 /**
@@ -18,12 +16,9 @@ import ninja.tensor.Tensor;
  * Every activation and gradient lives in the plan built here for one batch size: a step allocates nothing.
  */
 public final class SequentialStep {
-    private static final Simd SIMD = Simd.INSTANCE;
-
     private final Sequential model;
     private final Sequential.SequentialPlan plan;
     private final CrossEntropyLoss loss;
-    private final Param[] params;
     private final Tensor xb;            // [B, block] the contexts as floats (the Embedding's indices)
 
     public SequentialStep(Sequential model, int batchSize, int blockSize) {
@@ -36,22 +31,32 @@ public final class SequentialStep {
                     + ", not to [batch, vocab] logits");
         }
         this.loss = new CrossEntropyLoss(batchSize, out[1]);
-        this.params = model.params().toArray(new Param[0]);
     }
 
     /** Forward, backward, SGD update, running statistics; returns the batch loss before the update. */
     public float step(Batch b, float lr) {
-        float l = forwardBackward(b);
-        float a = -lr;
-        for (Param p : params) {
-            SIMD.axpy(a, p.grad.data(), 0, p.value.data(), 0, p.numel());
-        }
+        float l = run(b);
+        plan.update(lr);
         plan.commit();
         return l;
     }
 
-    /** Forward and backward only: the loss, and every parameter's {@code grad} set. Running statistics stay. */
+    /**
+     * Forward and backward only: the loss, and every parameter's {@code grad} set (and readable: layouts a plan
+     * keeps of its own are written back). Running statistics stay.
+     */
     public float forwardBackward(Batch b) {
+        float l = run(b);
+        plan.sync();
+        return l;
+    }
+
+    /** Writes what the plans keep in their own layout back into the parameters; call before reading them. */
+    public void syncParameters() {
+        plan.sync();
+    }
+
+    private float run(Batch b) {
         float[] x = xb.data();
         int[] ctx = b.xb();
         if (ctx.length != x.length) {

@@ -102,16 +102,21 @@ public final class WaveNetTrainer {
             }
             l.onStep(step, lr, loss);
             step++;
+            // the last Linear's plan keeps its weight transposed: write it back before anything reads the model
             if (evalEvery > 0 && step % evalEvery == 0) {
+                ts.syncParameters();
                 l.onEval(step, (float) SequentialEval.loss(model, splits.val()));
             }
             if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps) {
+                ts.syncParameters();
                 l.onCheckpoint(step, checkpoint());
             }
             if (stop.getAsBoolean()) {
+                ts.syncParameters();
                 return step >= totalSteps;
             }
         }
+        ts.syncParameters();
         return true;
     }
 

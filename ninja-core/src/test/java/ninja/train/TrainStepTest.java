@@ -129,7 +129,7 @@ class TrainStepTest {
     void evaluationOnTwoThreadsIsBitIdenticalToOne() {
         Parameters p = init(20, 10, 9, Config.BnInit.RANDN);
         ContextDataset d = splits.train(); // large enough for the second thread
-        assertThat(d.size()).isGreaterThan(Evaluation.PARALLEL_CHUNKS * Evaluation.CHUNK);
+        assertThat(d.size()).isGreaterThan(SequentialEval.PARALLEL_CHUNKS * SequentialEval.CHUNK);
         assertThat(Evaluation.loss(p, d, true)).isEqualTo(Evaluation.loss(p, d, false));
     }
 

@@ -48,6 +48,7 @@ class TorchSequentialTrainerTest {
             }
             torch.copyInto(theirs);
         }
+        step.syncParameters();                 // plans may keep a weight in a layout of their own
         if (TorchLayersTest.VERBOSE) {
             System.out.printf("%s %d steps: torch loss %.6f -> %.6f, max |ours - torch| per step %.3e%n", mode,
                     steps, first, last, maxdiff);
