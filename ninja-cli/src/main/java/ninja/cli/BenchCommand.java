@@ -81,6 +81,12 @@ final class BenchCommand implements Callable<Integer> {
             throw new Errors.UserError("--steps and --rounds must be at least 1");
         }
         torchModes(); // reject a bad --torch before any work
+        if (model.wavenet()) {
+            if (scaling) {
+                throw new Errors.UserError("--scaling sweeps the MLP's sizes; leave out --config wavenet");
+            }
+            return WaveNetBench.run(this, o);
+        }
         Config cfg = model.config();
         Splits s = Splits.of(model.names(), cfg.blockSize());
         if (scaling) {
@@ -209,7 +215,7 @@ final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private TorchTrainer.Mode[] torchModes() {
+    TorchTrainer.Mode[] torchModes() {
         return switch (torchMode) {
             case "both" -> TorchTrainer.Mode.values();
             case "manual" -> new TorchTrainer.Mode[] {TorchTrainer.Mode.MANUAL};

@@ -87,4 +87,16 @@ class WaveNetCommandsTest {
         assertThat(wrong.code()).isEqualTo(2);
         assertThat(wrong.err()).contains("hidden 10");
     }
+
+    @Test
+    void benchComparesWithLibtorchAutogradAndAllocatesNothing() {
+        CliRun r = CliRun.run(args(new String[] {"bench"}, args(SMALL, "--steps", "120", "--rounds", "1", "--torch",
+                "autograd", "--json", "--data", CliRun.data())));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode j = r.json();
+        assertThat(j.get("ninja").get("best").asDouble()).isPositive();
+        assertThat(j.get("torch_autograd").get("median").asDouble()).isPositive();
+        assertThat(j.get("alloc_bytes_per_step").asLong()).isZero();
+        assertThat(j.get("flops_per_step").asDouble()).isPositive();
+    }
 }
