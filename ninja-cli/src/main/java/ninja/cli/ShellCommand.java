@@ -85,8 +85,8 @@ final class ShellCommand implements Callable<Integer> {
     }
 
     private static String banner(GradeSession session, long t0) {
-        return String.format("ninja shell: config %s, batch %d, reference %s; ready in %.1f s", session.cfg().name(),
-                session.b().n(), session.reference().name(), (System.nanoTime() - t0) / 1e9);
+        return String.format("ninja shell: config %s, batch %d, reference %s; state loaded in %.1f s",
+                session.cfg().name(), session.b().n(), session.reference().name(), (System.nanoTime() - t0) / 1e9);
     }
 
     private static Reference.Result join(FutureTask<Reference.Result> result) {
@@ -113,7 +113,7 @@ final class ShellCommand implements Callable<Integer> {
         Path startup = Files.createTempFile("ninja-shell", ".jsh");
         try {
             Files.writeString(startup, String.join("\n", PRELUDE) + "\nSystem.out.println(\"" + banner
-                    + " (names: ninja.cli.ShellState's fields; quit: /exit)\");\n");
+                    + " (names: the fields of ninja.cli.ShellState; quit: /exit)\");\n");
             JavaShellToolBuilder.builder().start("--execution", "local", "--class-path", classPath(), "--feedback",
                     "concise", "--startup", "DEFAULT", "--startup", startup.toString());
             return Main.OK;
