@@ -3,24 +3,22 @@ package ninja.cli;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import ninja.check.Reference;
-import ninja.data.Splits;
+import java.util.function.Predicate;
 import ninja.exercise.ExerciseFiles;
 import ninja.exercise.ExerciseTemplate;
 import ninja.exercise.GradeTable;
 import ninja.exercise.Grader;
 import ninja.exercise.LearnerCompiler;
 import ninja.exercise.ReferenceLoader;
+import ninja.exercise.RowFilter;
+import ninja.exercise.Step;
 import ninja.exercise.Steps;
 import ninja.model.Batch;
 import ninja.model.Config;
-import ninja.model.Parameters;
-import ninja.rng.TorchGenerator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,6 +130,13 @@ final class ExerciseCommand implements Runnable {
         @Option(names = "--json", description = "print one JSON object")
         boolean json;
 
+        @Option(names = "--only", split = ",", paramLabel = "ROW",
+                description = "grade these rows alone: names as in the table (probs, 'logits (fast)') or methods (dprobs)")
+        List<String> only;
+
+        @Option(names = "--watch", description = "stay running: grade again each time the file is saved (Ctrl-C stops)")
+        boolean watch;
+
         @Spec
         CommandSpec spec;
 
@@ -142,28 +147,29 @@ final class ExerciseCommand implements Runnable {
                 throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
             }
             Path file = ExerciseFiles.toGrade(path);
-            String source = ExerciseFiles.read(file);
             ReferenceLoader.className(reference); // a wrong name fails before the compile
+            Predicate<Step> rows = only == null ? RowFilter.all() : RowFilter.of(only);
+            if (watch) {
+                return new ExerciseWatch(file, () -> GradeSession.start(model, reference, timeout), rows, json,
+                        spec.commandLine()).run();
+            }
+            String source = ExerciseFiles.read(file);
             Class<?> learner;
             try {
                 learner = LearnerCompiler.compile(file, source, ExerciseFiles.className(file));
             } catch (LearnerCompiler.CompileError e) {
                 return compileError(out, e);
             }
-            Config cfg = model.config();
-            Splits s = Splits.of(model.names(), cfg.blockSize());
-            TorchGenerator g = new TorchGenerator(cfg.seed());
-            Parameters p = Parameters.init(cfg, s.vocab().size(), g);
-            Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
-            Reference ref = ReferenceLoader.load(reference);
-            Grader grader = new Grader(ref, Duration.ofMillis(Math.round(timeout * 1000)));
+            GradeSession session = GradeSession.start(model, reference, timeout);
+            Config cfg = session.cfg();
+            Batch b = session.b();
             Grader.Report report;
             PrintStream stdout = System.out;
             if (json) {
                 System.setOut(System.err); // the learner's prints must not break the one JSON object
             }
             try {
-                report = grader.grade(learner, p, b);
+                report = session.grade(learner, rows);
             } finally {
                 System.setOut(stdout);
             }

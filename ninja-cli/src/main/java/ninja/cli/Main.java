@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ninja", mixinStandardHelpOptions = true, version = "backprop-ninja 0.1.0",
         description = "Backprop ninja in Java: a character-level MLP on names.txt with every gradient written by hand.",
         subcommands = {DataCommand.class, InitCommand.class, CheckCommand.class, TrainCommand.class,
-                EvalCommand.class, SampleCommand.class, BenchCommand.class, ExerciseCommand.class})
+                EvalCommand.class, SampleCommand.class, BenchCommand.class, ExerciseCommand.class, ShellCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int CHECK_FAILED = 1;
