@@ -166,8 +166,10 @@ final class CheckCommand implements Callable<Integer> {
             for (GradientCheck.Row row : r.rows()) {
                 out.println(row.format());
             }
-            long approx = r.rows().stream().filter(GradientCheck.Row::ok).count();
-            long exact = r.rows().stream().filter(x -> x.ok() && x.cmp().exact()).count();
+            long passed = r.rows().stream().filter(GradientCheck.Row::ok).count();
+            long approx = r.rows().stream().filter(x -> x.cmp().ok()).count();
+            long exact = r.rows().stream().filter(x -> x.cmp().ok() && x.cmp().exact()).count();
+            long rounding = r.rows().stream().filter(x -> x.ok() && !x.cmp().ok()).count();
             out.printf("loss        %s (mine), %s (%s)%n", Float.toString((float) r.loss()), r.referenceLoss(),
                     r.reference());
             if (!r.forward().isEmpty()) {
@@ -176,14 +178,15 @@ final class CheckCommand implements Callable<Integer> {
                         r.forward().size() - off.size(), r.forward().size(), r.reference(), r.forwardMaxdiff(),
                         off.isEmpty() ? "" : " (not: " + String.join(", ", off) + ")");
             }
-            out.printf("summary     %d of %d rows approximately equal (%d exact), largest maxdiff %s; %s took %.2f s%n",
-                    approx, r.rows().size(), exact, r.maxdiff(), r.reference(), seconds.get(i));
+            out.printf("summary     %d of %d rows pass (%d approximately equal, %d exact, %d within float32 rounding), "
+                    + "largest maxdiff %s; %s took %.2f s%n", passed, r.rows().size(), approx, exact, rounding, r.maxdiff(),
+                    r.reference(), seconds.get(i));
         }
         if (png != null) {
             out.printf("plot        %s%n", png);
         }
-        out.println(ok ? "ok: every gradient is approximately equal to the reference"
-                : "FAILED: " + failed.size() + " row(s) not approximately equal: " + String.join(", ", failed));
+        out.println(ok ? "ok: every gradient equals the reference up to float32 rounding"
+                : "FAILED: " + failed.size() + " row(s) wrong beyond float32 rounding: " + String.join(", ", failed));
     }
 
     private Map<String, Object> json(Config cfg, List<GradientCheck.Report> reports, List<Double> seconds,
@@ -212,6 +215,8 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("exact", row.cmp().exact());
                 x.put("approximate", row.cmp().approximate());
                 x.put("maxdiff", Double.isNaN(row.cmp().maxdiff()) ? null : row.cmp().maxdiff());
+                x.put("relerr", Double.isFinite(row.verdict().relerr()) ? row.verdict().relerr() : null);
+                x.put("verdict", row.label());
                 x.put("reference", row.reference());
                 x.put("compared", row.compared());
                 x.put("elements", row.elements());
