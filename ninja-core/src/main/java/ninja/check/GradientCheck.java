@@ -144,6 +144,16 @@ public final class GradientCheck {
     }
 
     /**
+     * The float32 rounding noise of each local backward step fed {@code upstream} (every intermediate's gradient)
+     * on the forward values {@code a}, by row name (the 26 atomic names, then the fused rows' names): what a
+     * grader allows a correct step on that upstream (see {@link Verdict}).
+     */
+    public static Map<String, Double> localNoise(Parameters p, Batch b, Activations a, Map<String, Tensor> upstream) {
+        Map<String, Tensor> ours = backward(p, b, a, upstream, g -> { }, null);
+        return Noise.measure(ours, r -> backward(p, b, perturbed(a, r), upstream, g -> { }, r));
+    }
+
+    /**
      * Both backward passes: the atomic gradients by name, then the fused rows by their row name. With a random
      * source, each step reads its upstream gradient perturbed (see {@link Noise#upstream}).
      */
