@@ -1,7 +1,6 @@
 package ninja.cli;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import ninja.check.FiniteDifferences;
 import ninja.check.GradientCheck;
 import ninja.check.Reference;
+import ninja.check.ReferenceUnavailable;
 import ninja.data.Splits;
 import ninja.model.Batch;
 import ninja.model.Config;
@@ -114,24 +114,9 @@ final class CheckCommand implements Callable<Integer> {
         return refs;
     }
 
-    /** The torch reference, loaded by class name; a clear error when the build or the engine lacks it. */
+    /** The torch reference, loaded by class name and started; {@link ReferenceUnavailable} when it cannot. */
     static Reference torch() {
-        try {
-            Object o = Class.forName(TORCH_CLASS).getDeclaredConstructor().newInstance();
-            return (Reference) o;
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new Errors.UserError("the torch reference (" + TORCH_CLASS
-                    + ", module ninja-torch) is not in this build; use --reference fd", e);
-        } catch (InvocationTargetException e) {
-            throw torchFailed(e.getCause());
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            throw torchFailed(e);
-        }
-    }
-
-    private static Errors.UserError torchFailed(Throwable e) {
-        return new Errors.UserError("the torch reference could not start (" + e.getClass().getSimpleName() + ": "
-                + e.getMessage() + "); use --reference fd", e);
+        return ninja.exercise.ReferenceLoader.load("torch");
     }
 
     private static Reference.Result computeReference(Reference r, Parameters p, Batch b) {
@@ -141,7 +126,7 @@ final class CheckCommand implements Callable<Integer> {
         try {
             return r.compute(p, b);
         } catch (RuntimeException | LinkageError e) {
-            throw torchFailed(e);
+            throw new ReferenceUnavailable(r.name(), e);
         }
     }
 

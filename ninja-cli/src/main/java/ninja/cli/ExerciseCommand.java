@@ -12,6 +12,7 @@ import ninja.check.Reference;
 import ninja.data.Splits;
 import ninja.exercise.ExerciseFiles;
 import ninja.exercise.ExerciseTemplate;
+import ninja.exercise.GradeProcess;
 import ninja.exercise.GradeTable;
 import ninja.exercise.Grader;
 import ninja.exercise.LearnerCompiler;
@@ -132,12 +133,28 @@ final class ExerciseCommand implements Runnable {
         @Option(names = "--json", description = "print one JSON object")
         boolean json;
 
+        /** Set in the child JVM that runs the learner's code (see GradeProcess). */
+        @Option(names = "--status-file", hidden = true)
+        Path statusFile;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            if (statusFile == null) {
+                return GradeProcess.run(spec.commandLine().getParseResult().originalArgs(), out,
+                        spec.commandLine().getErr(), Main.CHECK_FAILED);
+            }
+            try {
+                return grade(out);
+            } finally {
+                GradeProcess.note(statusFile, "done"); // not reached when the learner's code ends the JVM
+            }
+        }
+
+        private int grade(PrintWriter out) {
             if (!(timeout > 0 && timeout <= 3600)) {
                 throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
             }
@@ -156,7 +173,8 @@ final class ExerciseCommand implements Runnable {
             Parameters p = Parameters.init(cfg, s.vocab().size(), g);
             Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
             Reference ref = ReferenceLoader.load(reference);
-            Grader grader = new Grader(ref, Duration.ofMillis(Math.round(timeout * 1000)));
+            Grader grader = new Grader(ref, Duration.ofMillis(Math.round(timeout * 1000)))
+                    .onStep(step -> GradeProcess.note(statusFile, step.method()));
             Grader.Report report;
             PrintStream stdout = System.out;
             if (json) {

@@ -73,10 +73,17 @@ public final class Grader {
 
     private final Reference reference;
     private final Duration timeout;
+    private java.util.function.Consumer<Step> onStep = s -> { };
 
     public Grader(Reference reference, Duration timeout) {
         this.reference = reference;
         this.timeout = timeout;
+    }
+
+    /** Called with each step before the learner's code for it runs (the grading process notes it). */
+    public Grader onStep(java.util.function.Consumer<Step> listener) {
+        this.onStep = listener;
+        return this;
     }
 
     public Report grade(Class<?> learner, Parameters p, Batch b) {
@@ -138,6 +145,7 @@ public final class Grader {
                 continue;
             }
             args[0] = newActs(acts, values, b);
+            onStep.accept(step);
             Outcome out = run(learner, method, args);
             if (out.timedOut) {
                 stopped = step.method() + " did not finish within " + seconds(timeout) + " (an infinite loop?)";

@@ -103,7 +103,24 @@ class CheckCommandTest {
         }
         assumeTrue(!present, "the torch reference is in this build");
         Run r = run("--reference", "torch");
-        assertThat(r.code()).isEqualTo(Main.BAD_INPUT);
+        assertThat(r.code()).isEqualTo(Main.REFERENCE_UNAVAILABLE);
         assertThat(r.err()).contains("ninja: error: the torch reference").contains("--reference fd");
+    }
+
+    /** libtorch that cannot start is its own exit code, with the way out; run as a user would, in a fresh JVM. */
+    @Test
+    void aReferenceThatCannotStartExitsThreeAndSuggestsFd() throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java")));
+        cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> !a.startsWith("-javaagent") && !a.startsWith("-agentlib")).toList());
+        cmd.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"), "ninja.cli.Main", "check",
+                "--batch", "4", "--data", TestData.namesPath().toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PYTORCH_VERSION", "0.0.1"); // offline, and no such libtorch in the cache
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(output).isEqualTo(Main.REFERENCE_UNAVAILABLE);
+        assertThat(output).contains("ninja: error: the torch reference cannot start").contains("use --reference fd");
     }
 }

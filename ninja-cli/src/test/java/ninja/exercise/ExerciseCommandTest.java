@@ -81,4 +81,26 @@ class ExerciseCommandTest {
         assertThat(err.toString()).contains("--timeout");
         assertThat(ninja("exercise")).isEqualTo(2);
     }
+
+    /** Learner code that ends the JVM runs in a child JVM: the grade says so and fails, never a silent exit 0. */
+    @Test
+    void codeThatEndsTheJvmIsReportedAndFails() throws Exception {
+        for (String end : new String[] {"System.exit(0);", "Runtime.getRuntime().halt(0);"}) {
+            Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
+                    Map.of("dcounts", end + "\nreturn null;")));
+            assertThat(ninja("exercise", "grade", dir.toString(), "--data", TestData.namesPath().toString()))
+                    .as(end).isEqualTo(Main.CHECK_FAILED);
+            assertThat(err.toString()).as(end).contains("your code ended the grading while running dcounts")
+                    .contains("System.exit or Runtime.halt");
+        }
+    }
+
+    @Test
+    void aGradeExitsZeroOnlyWhenEveryRowIsDone() throws Exception {
+        Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
+                Map.of("dlogit_maxes", "return zeros_like(a.logit_maxes);")));
+        assertThat(ninja("exercise", "grade", dir.toString(), "--data", TestData.namesPath().toString()))
+                .isEqualTo(Main.CHECK_FAILED);
+        assertThat(out.toString()).contains("logit_maxes     | right here only").contains("27 of 28 done");
+    }
 }

@@ -35,6 +35,12 @@ public final class TorchReference implements Reference, LocalVjp {
         return "torch";
     }
 
+    /** Loads libtorch; {@link Torch.UnavailableException} when it cannot. */
+    @Override
+    public void start() {
+        Torch.engine();
+    }
+
     @Override
     public Result compute(Parameters p, Batch b) {
         Fingerprint fingerprint = Fingerprint.of(p, b);
