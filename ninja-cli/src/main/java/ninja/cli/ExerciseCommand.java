@@ -215,6 +215,8 @@ final class ExerciseCommand implements Runnable {
                     pm.put("file", p.file());
                     pm.put("line", p.line());
                     pm.put("message", p.message());
+                    pm.put("column", p.column());
+                    pm.put("hint", p.hint());
                     return pm;
                 }).toList();
                 m.put("errors", errors);
