@@ -169,7 +169,8 @@ public final class Grader {
             if (!verdict.pass()) {
                 String branch = trials != null && mine.sameShape(ref) ? trials.branchHint(step, mine, refGrads) : null;
                 String hint = !mine.sameShape(ref) ? Hints.shape(mine, ref) : branch != null ? branch
-                        : Hints.values(mine, ref, b.n(), step.grad().equals("C") ? rowUses : null);
+                        : Hints.values(mine, ref, b.n(), step.grad().equals("C") ? rowUses : null,
+                                noise.getOrDefault(noiseKey(step), 0.0));
                 rows.add(new Row(step, Status.WRONG, cmp, verdict, hint));
                 continue;
             }

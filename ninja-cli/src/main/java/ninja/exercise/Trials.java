@@ -83,7 +83,8 @@ final class Trials {
             return why + "it does not change with its upstream gradient (d" + String.join(", d", step.upstream())
                     + "): a global shortcut that holds for this loss, not the chain rule of this step";
         }
-        return why + "a branch or term that is ~0 on the real upstream is missing or wrong";
+        String pattern = mine.sameShape(ref) ? Hints.values(mine, ref, b.n(), null, eps) : Hints.shape(mine, ref);
+        return why + pattern + " (a branch or term that is ~0 on the real upstream is missing or wrong)";
     }
 
     /** On the real upstream: the branch hint for a wrong step, or null. */

@@ -81,4 +81,20 @@ class GraderBranchTest {
                 .isEqualTo(Grader.Status.DONE));
         assertThat(r.reference()).isEqualTo("fd");
     }
+
+    @Test
+    void aTransposeIsNamedBeforeAnyView() throws Exception {
+        Grader.Report r = grade("Transposed", Map.of("dW2", "return Ops.matmulAT(dlogits, a.h);",
+                "dlogit_maxes", "return Ops.sum1(dnorm_logits);"));
+        assertThat(Fixture.row(r, "dW2").hint()).contains("mine [27, 200], reference [200, 27]: transposed")
+                .doesNotContain("view(...)");
+        // a sign error where the reference is rounding noise: no pattern read from the noise
+        Grader.Row max = Fixture.row(r, "dlogit_maxes");
+        assertThat(max.status()).isNotEqualTo(Grader.Status.DONE);
+        assertThat(max.hint()).doesNotContain("zero at").satisfiesAnyOf(
+                h -> assertThat(h).contains("sign flipped"), h -> assertThat(h).contains("zero up to rounding"));
+
+        Grader.Report viewed = grade("Viewed", Map.of("dW2", "return Ops.matmulAT(dlogits, a.h).view(200, 27);"));
+        assertThat(Fixture.row(viewed, "dW2").hint()).contains("the reference transposed, then viewed");
+    }
 }
