@@ -1,5 +1,6 @@
 package ninja.exercise;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code exercise grade} runs the learner's code in a child JVM, so that code cannot end the grader: a
@@ -59,10 +61,15 @@ public final class GradeProcess {
                     return rc;
                 }
                 String step = lines.isEmpty() ? null : lines.get(lines.size() - 1);
-                err.println("ninja: error: " + (step == null
+                String why = step == null
                         ? "the grading ended early (exit status " + rc + ") before it graded any step"
                         : "your code ended the grading while running " + step + " (exit status " + rc
-                                + "): System.exit or Runtime.halt? a step must return its gradient, never end the JVM"));
+                                + "): System.exit or Runtime.halt? a step must return its gradient, never end the JVM";
+                if (args.contains("--json")) {
+                    out.println(new ObjectMapper().writeValueAsString(Map.of("error", why, "exit", failedCode)));
+                    out.flush();
+                }
+                err.println("ninja: error: " + why);
                 err.flush();
                 return failedCode;
             } finally {

@@ -106,6 +106,7 @@ public final class Grader {
             rowUses[x]++;
         }
         Map<String, Double> noise = noise(p, b, forward, refGrads);
+        // the random-upstream trials cost three reference VJPs: drawn when a first step needs them
         Trials trials = reference instanceof LocalVjp v && noise.size() > 0
                 ? new Trials(v, p, b, forward, refGrads, noise) : null;
 

@@ -25,6 +25,8 @@ final class Trials {
     private final Parameters p;
     private final Batch b;
     private final Map<String, Double> realNoise;
+    private final Activations a;
+    private final Map<String, Tensor> real;
     private final List<Map<String, Tensor>> upstream = new ArrayList<>();
     private final List<Reference.Result> expected = new ArrayList<>();
     private final List<Map<String, Double>> noise = new ArrayList<>();
@@ -33,7 +35,16 @@ final class Trials {
         this.vjp = vjp;
         this.p = p;
         this.b = b;
+        this.a = a;
+        this.real = real;
         this.realNoise = realNoise;
+    }
+
+    /** The trials' upstreams, expected VJPs and noise, computed on first use (three reference VJP passes). */
+    private void draw() {
+        if (!upstream.isEmpty()) {
+            return;
+        }
         for (int t = 0; t < RandomUpstream.TRIALS; t++) {
             Map<String, Tensor> u = RandomUpstream.draw(real, t);
             upstream.add(u);
@@ -49,6 +60,7 @@ final class Trials {
      */
     String hereOnly(Step step, Tensor mineReal, Function<Map<String, Tensor>, Grader.Outcome> call) {
         String x = step.grad();
+        draw();
         for (int t = 0; t < upstream.size(); t++) {
             Grader.Outcome o = call.apply(upstream.get(t));
             if (o.timedOut() || o.error() != null || !(o.value() instanceof Tensor mine)) {

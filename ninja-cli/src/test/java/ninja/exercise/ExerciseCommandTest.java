@@ -87,12 +87,16 @@ class ExerciseCommandTest {
     void codeThatEndsTheJvmIsReportedAndFails() throws Exception {
         for (String end : new String[] {"System.exit(0);", "Runtime.getRuntime().halt(0);"}) {
             Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
-                    Map.of("dcounts", end + "\nreturn null;")));
+                    Map.of("dlogprobs", end + "\nreturn null;")));
             assertThat(ninja("exercise", "grade", dir.toString(), "--data", TestData.namesPath().toString()))
                     .as(end).isEqualTo(Main.CHECK_FAILED);
-            assertThat(err.toString()).as(end).contains("your code ended the grading while running dcounts")
+            assertThat(err.toString()).as(end).contains("your code ended the grading while running dlogprobs")
                     .contains("System.exit or Runtime.halt");
         }
+        assertThat(ninja("exercise", "grade", dir.toString(), "--data", TestData.namesPath().toString(), "--json"))
+                .isEqualTo(Main.CHECK_FAILED);
+        assertThat(out.toString()).startsWith("{").contains("\"error\":\"your code ended the grading")
+                .contains("\"exit\":1");
     }
 
     @Test
