@@ -143,24 +143,30 @@ final class ExerciseCommand implements Runnable {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            Path file = validated();
             if (statusFile == null) {
                 return GradeProcess.run(spec.commandLine().getParseResult().originalArgs(), out,
                         spec.commandLine().getErr(), Main.CHECK_FAILED);
             }
             try {
-                return grade(out);
+                return grade(out, file);
             } finally {
                 GradeProcess.note(statusFile, "done"); // not reached when the learner's code ends the JVM
             }
         }
 
-        private int grade(PrintWriter out) {
+        /** The file to grade, once the options are known good (checked before a child JVM is started). */
+        private Path validated() {
             if (!(timeout > 0 && timeout <= 3600)) {
                 throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
             }
             Path file = ExerciseFiles.toGrade(path);
-            String source = ExerciseFiles.read(file);
             ReferenceLoader.className(reference); // a wrong name fails before the compile
+            return file;
+        }
+
+        private int grade(PrintWriter out, Path file) {
+            String source = ExerciseFiles.read(file);
             Class<?> learner;
             try {
                 learner = LearnerCompiler.compile(file, source, ExerciseFiles.className(file));
