@@ -1,7 +1,6 @@
 package ninja.cli;
 
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +10,7 @@ import java.util.concurrent.Callable;
 import ninja.check.FiniteDifferences;
 import ninja.check.GradientCheck;
 import ninja.check.Reference;
+import ninja.check.ReferenceUnavailable;
 import ninja.data.Splits;
 import ninja.model.Batch;
 import ninja.model.Config;
@@ -117,24 +117,9 @@ final class CheckCommand implements Callable<Integer> {
         return refs;
     }
 
-    /** The torch reference, loaded by class name; a clear error when the build or the engine lacks it. */
+    /** The torch reference, loaded by class name and started; {@link ReferenceUnavailable} when it cannot. */
     static Reference torch() {
-        try {
-            Object o = Class.forName(TORCH_CLASS).getDeclaredConstructor().newInstance();
-            return (Reference) o;
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new Errors.UserError("the torch reference (" + TORCH_CLASS
-                    + ", module ninja-torch) is not in this build; use --reference fd", e);
-        } catch (InvocationTargetException e) {
-            throw torchFailed(e.getCause());
-        } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-            throw torchFailed(e);
-        }
-    }
-
-    static Errors.UserError torchFailed(Throwable e) {
-        return new Errors.UserError("the torch reference could not start (" + e.getClass().getSimpleName() + ": "
-                + e.getMessage() + "); use --reference fd", e);
+        return ninja.exercise.ReferenceLoader.load("torch");
     }
 
     private static Reference.Result computeReference(Reference r, Parameters p, Batch b) {
@@ -144,7 +129,7 @@ final class CheckCommand implements Callable<Integer> {
         try {
             return r.compute(p, b);
         } catch (RuntimeException | LinkageError e) {
-            throw torchFailed(e);
+            throw new ReferenceUnavailable(r.name(), e);
         }
     }
 
@@ -169,8 +154,10 @@ final class CheckCommand implements Callable<Integer> {
             for (GradientCheck.Row row : r.rows()) {
                 out.println(row.format());
             }
-            long approx = r.rows().stream().filter(GradientCheck.Row::ok).count();
-            long exact = r.rows().stream().filter(x -> x.ok() && x.cmp().exact()).count();
+            long passed = r.rows().stream().filter(GradientCheck.Row::ok).count();
+            long approx = r.rows().stream().filter(x -> x.cmp().ok()).count();
+            long exact = r.rows().stream().filter(x -> x.cmp().ok() && x.cmp().exact()).count();
+            long rounding = r.rows().stream().filter(x -> x.ok() && !x.cmp().ok()).count();
             out.printf("loss        %s (mine), %s (%s)%n", Float.toString((float) r.loss()), r.referenceLoss(),
                     r.reference());
             if (!r.forward().isEmpty()) {
@@ -179,14 +166,15 @@ final class CheckCommand implements Callable<Integer> {
                         r.forward().size() - off.size(), r.forward().size(), r.reference(), r.forwardMaxdiff(),
                         off.isEmpty() ? "" : " (not: " + String.join(", ", off) + ")");
             }
-            out.printf("summary     %d of %d rows approximately equal (%d exact), largest maxdiff %s; %s took %.2f s%n",
-                    approx, r.rows().size(), exact, r.maxdiff(), r.reference(), seconds.get(i));
+            out.printf("summary     %d of %d rows pass (%d approximately equal, %d exact, %d within float32 rounding), "
+                    + "largest maxdiff %s; %s took %.2f s%n", passed, r.rows().size(), approx, exact, rounding, r.maxdiff(),
+                    r.reference(), seconds.get(i));
         }
         if (png != null) {
             out.printf("plot        %s%n", png);
         }
-        out.println(ok ? "ok: every gradient is approximately equal to the reference"
-                : "FAILED: " + failed.size() + " row(s) not approximately equal: " + String.join(", ", failed));
+        out.println(ok ? "ok: every gradient equals the reference up to float32 rounding"
+                : "FAILED: " + failed.size() + " row(s) wrong beyond float32 rounding: " + String.join(", ", failed));
     }
 
     private Map<String, Object> json(Config cfg, List<GradientCheck.Report> reports, List<Double> seconds,
@@ -215,6 +203,8 @@ final class CheckCommand implements Callable<Integer> {
                 x.put("exact", row.cmp().exact());
                 x.put("approximate", row.cmp().approximate());
                 x.put("maxdiff", Double.isNaN(row.cmp().maxdiff()) ? null : row.cmp().maxdiff());
+                x.put("relerr", Double.isFinite(row.verdict().relerr()) ? row.verdict().relerr() : null);
+                x.put("verdict", row.label());
                 x.put("reference", row.reference());
                 x.put("compared", row.compared());
                 x.put("elements", row.elements());

@@ -21,6 +21,9 @@ final class Errors {
     }
 
     static int exitCode(Throwable ex) {
+        if (ex instanceof ninja.check.ReferenceUnavailable) {
+            return Main.REFERENCE_UNAVAILABLE;
+        }
         if (ex instanceof UserError || ex instanceof DataException || ex instanceof IllegalArgumentException
                 || ex instanceof IOException || ex instanceof UncheckedIOException) {
             return Main.BAD_INPUT;
@@ -30,7 +33,7 @@ final class Errors {
 
     static String message(Throwable ex) {
         if (ex instanceof UserError || ex instanceof DataException || ex instanceof IllegalArgumentException
-                || ex instanceof ninja.train.NonFiniteLossException) {
+                || ex instanceof ninja.train.NonFiniteLossException || ex instanceof ninja.check.ReferenceUnavailable) {
             return ex.getMessage();
         }
         return ex.getClass().getSimpleName() + ": " + ex.getMessage();

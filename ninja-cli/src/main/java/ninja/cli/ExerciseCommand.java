@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Predicate;
 import ninja.exercise.ExerciseFiles;
 import ninja.exercise.ExerciseTemplate;
+import ninja.exercise.GradeProcess;
 import ninja.exercise.GradeTable;
 import ninja.exercise.Grader;
 import ninja.exercise.LearnerCompiler;
@@ -137,22 +138,49 @@ final class ExerciseCommand implements Runnable {
         @Option(names = "--watch", description = "stay running: grade again each time the file is saved (Ctrl-C stops)")
         boolean watch;
 
+        /** Set in the child JVM that runs the learner's code (see GradeProcess). */
+        @Option(names = "--status-file", hidden = true)
+        Path statusFile;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
+            Path file = validated();
+            if (watch) {
+                // warm, in this JVM: a second per try needs the compiler and the reference kept (see ExerciseWatch)
+                return new ExerciseWatch(file, () -> GradeSession.start(model, reference, timeout), rows(), json,
+                        spec.commandLine()).run();
+            }
+            if (statusFile == null) {
+                return GradeProcess.run(spec.commandLine().getParseResult().originalArgs(), out,
+                        spec.commandLine().getErr(), Main.CHECK_FAILED);
+            }
+            try {
+                return grade(out, file);
+            } finally {
+                GradeProcess.note(statusFile, "done"); // not reached when the learner's code ends the JVM
+            }
+        }
+
+        /** The file to grade, once the options are known good (checked before a child JVM is started). */
+        private Path validated() {
             if (!(timeout > 0 && timeout <= 3600)) {
                 throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
             }
             Path file = ExerciseFiles.toGrade(path);
             ReferenceLoader.className(reference); // a wrong name fails before the compile
-            Predicate<Step> rows = only == null ? RowFilter.all() : RowFilter.of(only);
-            if (watch) {
-                return new ExerciseWatch(file, () -> GradeSession.start(model, reference, timeout), rows, json,
-                        spec.commandLine()).run();
-            }
+            rows(); // an unknown --only row fails before the compile
+            return file;
+        }
+
+        private Predicate<Step> rows() {
+            return only == null ? RowFilter.all() : RowFilter.of(only);
+        }
+
+        private int grade(PrintWriter out, Path file) {
             String source = ExerciseFiles.read(file);
             Class<?> learner;
             try {
@@ -161,8 +189,10 @@ final class ExerciseCommand implements Runnable {
                 return compileError(out, e);
             }
             GradeSession session = GradeSession.start(model, reference, timeout);
+            session.grader().onStep(step -> GradeProcess.note(statusFile, step.method()));
             Config cfg = session.cfg();
             Batch b = session.b();
+            Predicate<Step> rows = rows();
             Grader.Report report;
             PrintStream stdout = System.out;
             if (json) {
@@ -203,6 +233,8 @@ final class ExerciseCommand implements Runnable {
                     pm.put("file", p.file());
                     pm.put("line", p.line());
                     pm.put("message", p.message());
+                    pm.put("column", p.column());
+                    pm.put("hint", p.hint());
                     return pm;
                 }).toList();
                 m.put("errors", errors);

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ./ninja}: the command line. Exit codes: 0 ok, 1 a check failed, 2 bad usage or bad input,
- * 130 interrupted.
+ * 3 the reference cannot start (use --reference fd), 130 interrupted.
  */
 @Command(name = "ninja", mixinStandardHelpOptions = true, version = "backprop-ninja 0.1.0",
         description = "Backprop ninja in Java: a character-level MLP on names.txt with every gradient written by hand.",
@@ -16,6 +16,8 @@ public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int CHECK_FAILED = 1;
     public static final int BAD_INPUT = 2;
+    /** The reference (libtorch) cannot start here: try --reference fd. */
+    public static final int REFERENCE_UNAVAILABLE = 3;
     public static final int INTERRUPTED = 130;
 
     @CommandLine.Spec

@@ -20,8 +20,8 @@ public final class GradeTable {
             String head = String.format("%-15s | %-15s | ", r.step().row(), r.status().label);
             Cmp.Row c = r.cmp();
             if (c != null && c.problem() == null) {
-                out.add(head + String.format("exact: %-5s | approximate: %-5s | maxdiff: %s", c.exact(), c.approximate(),
-                        c.maxdiff()));
+                out.add(head + String.format("%-68s | rel: %-7s | %s", String.format("exact: %-5s | approximate: %-5s | maxdiff: %s",
+                        c.exact(), c.approximate(), c.maxdiff()), r.verdict().rel(), r.verdict().label(c.approximate())));
                 if (r.hint() != null) {
                     out.add(" ".repeat(18) + "-> " + r.hint());
                 }
@@ -30,8 +30,9 @@ public final class GradeTable {
             }
         }
         out.add("");
-        out.add(String.format("%d of %d done, %d wrong, %d not written yet, %d skipped (reference: %s, loss %.4f)",
+        out.add(String.format("%d of %d done, %d wrong, %d right here only, %d not written yet, %d skipped (reference: %s, loss %.4f)",
                 report.count(Grader.Status.DONE), report.rows().size(), report.count(Grader.Status.WRONG),
+                report.count(Grader.Status.RIGHT_HERE_ONLY),
                 report.count(Grader.Status.NOT_WRITTEN), report.count(Grader.Status.SKIPPED), report.reference(),
                 report.loss()));
         if (report.stopped() != null) {

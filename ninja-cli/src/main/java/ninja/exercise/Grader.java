@@ -16,7 +16,11 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import ninja.check.Cmp;
+import ninja.check.GradientCheck;
+import ninja.check.LocalVjp;
 import ninja.check.Reference;
+import ninja.check.Verdict;
+import ninja.model.Activations;
 import ninja.model.Batch;
 import ninja.model.Mlp;
 import ninja.model.Parameters;
@@ -32,7 +36,8 @@ import ninja.tensor.Tensor;
 public final class Grader {
 
     public enum Status {
-        DONE("done"), WRONG("wrong"), NOT_WRITTEN("not written yet"), SKIPPED("skipped");
+        DONE("done"), WRONG("wrong"), RIGHT_HERE_ONLY("right here only"), NOT_WRITTEN("not written yet"),
+        SKIPPED("skipped");
 
         public final String label;
 
@@ -41,8 +46,14 @@ public final class Grader {
         }
     }
 
-    /** One row of the table; {@code cmp} is null when nothing was compared. */
-    public record Row(Step step, Status status, Cmp.Row cmp, String hint) {
+    /**
+     * One row of the table; {@code cmp} (the lecture's columns, on the real upstream) and {@code verdict} (the
+     * float32-aware decision, see {@link Verdict}) are null when nothing was compared.
+     */
+    public record Row(Step step, Status status, Cmp.Row cmp, Verdict verdict, String hint) {
+        Row(Step step, Status status, String hint) {
+            this(step, status, null, null, hint);
+        }
     }
 
     /**
@@ -62,10 +73,17 @@ public final class Grader {
 
     private final Reference reference;
     private final Duration timeout;
+    private java.util.function.Consumer<Step> onStep = s -> { };
 
     public Grader(Reference reference, Duration timeout) {
         this.reference = reference;
         this.timeout = timeout;
+    }
+
+    /** Called with each step before the learner's code for it runs (the grading process notes it). */
+    public Grader onStep(java.util.function.Consumer<Step> listener) {
+        this.onStep = listener;
+        return this;
     }
 
     public Report grade(Class<?> learner, Parameters p, Batch b) {
@@ -81,8 +99,10 @@ public final class Grader {
         }
         Class<?> acts = actsClass(learner);
         // forward values: the reference's where it has them, else our own forward pass
-        Map<String, Tensor> values = new HashMap<>(Mlp.forward(p, b).byName());
+        Activations forward = Mlp.forward(p, b);
+        Map<String, Tensor> values = new HashMap<>(forward.byName());
         values.putAll(result.values());
+        result.values().forEach((k, v) -> forward.set(k, v));
         values.putAll(p.byName());
         Map<String, Tensor> refGrads = result.grads();
         Map<String, Tensor> mineDone = new HashMap<>();
@@ -90,17 +110,21 @@ public final class Grader {
         for (int x : b.xb()) {
             rowUses[x]++;
         }
+        Map<String, Double> noise = noise(p, b, forward, refGrads);
+        // the random-upstream trials cost three reference VJPs: drawn when a first step needs them
+        Trials trials = reference instanceof LocalVjp v && noise.size() > 0
+                ? new Trials(v, p, b, forward, refGrads, noise) : null;
 
         List<Row> rows = new ArrayList<>();
         String stopped = null;
         for (Step step : Steps.ALL.stream().filter(only).toList()) {
             if (stopped != null) {
-                rows.add(new Row(step, Status.SKIPPED, null, "grading stopped: " + stopped));
+                rows.add(new Row(step, Status.SKIPPED, "grading stopped: " + stopped));
                 continue;
             }
             Tensor ref = refGrads.get(step.grad());
             if (ref == null) {
-                rows.add(new Row(step, Status.SKIPPED, null,
+                rows.add(new Row(step, Status.SKIPPED,
                         "the " + reference.name() + " reference has no gradient for " + step.grad()));
                 continue;
             }
@@ -117,46 +141,99 @@ public final class Grader {
                 args[1 + i] = up.copy();
             }
             if (blocked != null) {
-                rows.add(new Row(step, Status.SKIPPED, null, blocked));
+                rows.add(new Row(step, Status.SKIPPED, blocked));
                 continue;
             }
             Method method = method(learner, step);
             if (method == null) {
-                rows.add(new Row(step, Status.WRONG, null, "no method public " + step.signature() + " in "
+                rows.add(new Row(step, Status.WRONG, "no method public " + step.signature() + " in "
                         + learner.getSimpleName() + ".java"));
                 continue;
             }
             args[0] = newActs(acts, values, b);
+            onStep.accept(step);
             Outcome out = run(learner, method, args);
             if (out.timedOut) {
                 stopped = step.method() + " did not finish within " + seconds(timeout) + " (an infinite loop?)";
-                rows.add(new Row(step, Status.WRONG, null, "still running after " + seconds(timeout)
+                rows.add(new Row(step, Status.WRONG, "still running after " + seconds(timeout)
                         + ": an infinite loop? grading stopped here (--timeout to allow more)"));
                 continue;
             }
             if (out.error != null) {
-                rows.add(new Row(step, Status.WRONG, null, "computing d" + step.grad() + ": " + describe(out.error,
+                rows.add(new Row(step, Status.WRONG, "computing d" + step.grad() + ": " + describe(out.error,
                         learner)));
                 continue;
             }
             if (!(out.value instanceof Tensor mine)) {
-                rows.add(new Row(step, Status.NOT_WRITTEN, null,
-                        "return d" + step.grad() + ", shape " + ref.shapeString()));
+                rows.add(new Row(step, Status.NOT_WRITTEN, "return d" + step.grad() + ", shape " + ref.shapeString()));
                 continue;
             }
-            Cmp.Row cmp = Cmp.cmp(step.row(), mine, ref);
-            if (cmp.ok()) {
-                rows.add(new Row(step, Status.DONE, cmp, null));
-                if (step.exercise() == 1) {
-                    mineDone.put(step.grad(), mine);
-                }
-            } else {
-                String hint = !mine.sameShape(ref) ? Hints.shape(mine, ref)
-                        : Hints.values(mine, ref, b.n(), step.grad().equals("C") ? rowUses : null);
-                rows.add(new Row(step, Status.WRONG, cmp, hint));
+            int[] idx = result.sampledIndices(step.grad());
+            Cmp.Row cmp = compared(step.row(), mine, ref, idx);
+            Verdict verdict = cmp.problem() != null ? Verdict.NOT_COMPARED
+                    : Verdict.of(picked(mine, idx), picked(ref, idx), noise.getOrDefault(noiseKey(step), 0.0));
+            if (!verdict.pass()) {
+                String branch = trials != null && mine.sameShape(ref) ? trials.branchHint(step, mine, refGrads) : null;
+                String hint = !mine.sameShape(ref) ? Hints.shape(mine, ref) : branch != null ? branch
+                        : Hints.values(mine, ref, b.n(), step.grad().equals("C") ? rowUses : null,
+                                noise.getOrDefault(noiseKey(step), 0.0));
+                rows.add(new Row(step, Status.WRONG, cmp, verdict, hint));
+                continue;
+            }
+            String hereOnly = trials == null || step.exercise() != 1 || step.upstream().isEmpty() ? null
+                    : trials.hereOnly(step, mine, u -> run(learner, method, withUpstream(step, acts, values, b, u)));
+            if (hereOnly != null) {
+                rows.add(new Row(step, Status.RIGHT_HERE_ONLY, cmp, verdict, hereOnly));
+                continue;
+            }
+            rows.add(new Row(step, Status.DONE, cmp, verdict, null));
+            if (step.exercise() == 1) {
+                mineDone.put(step.grad(), mine);
             }
         }
         return new Report(reference.name(), rows, stopped, result.loss());
+    }
+
+    /** A step's arguments: fresh forward values, then copies of the given upstream gradients. */
+    private static Object[] withUpstream(Step step, Class<?> acts, Map<String, Tensor> values, Batch b,
+            Map<String, Tensor> upstream) {
+        Object[] args = new Object[1 + step.upstream().size()];
+        args[0] = newActs(acts, values, b);
+        for (int i = 0; i < step.upstream().size(); i++) {
+            args[1 + i] = upstream.get(step.upstream().get(i)).copy();
+        }
+        return args;
+    }
+
+    /** The rounding noise of each correct local step on the real upstream (none when the reference lacks some). */
+    private static Map<String, Double> noise(Parameters p, Batch b, Activations a, Map<String, Tensor> refGrads) {
+        try {
+            return GradientCheck.localNoise(p, b, a, refGrads);
+        } catch (RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /** The key of a step's row in {@link GradientCheck#localNoise}. */
+    static String noiseKey(Step step) {
+        return step.exercise() == 1 ? step.grad() : step.grad() + " (fused)";
+    }
+
+    /** The lecture's cmp of mine and the reference, at the sampled elements only where the reference is sampled. */
+    static Cmp.Row compared(String row, Tensor mine, Tensor ref, int[] idx) {
+        Cmp.Row c = Cmp.cmp(row, mine, ref);
+        return c.problem() != null || idx == null ? c : Cmp.compare(row, picked(mine, idx), picked(ref, idx));
+    }
+
+    static float[] picked(Tensor t, int[] idx) {
+        if (idx == null) {
+            return t.data();
+        }
+        float[] out = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+            out[i] = t.data()[idx[i]];
+        }
+        return out;
     }
 
     private static String seconds(Duration d) {
@@ -210,7 +287,7 @@ public final class Grader {
         }
     }
 
-    private record Outcome(Object value, Throwable error, boolean timedOut) {
+    record Outcome(Object value, Throwable error, boolean timedOut) {
     }
 
     private Outcome run(Class<?> learner, Method method, Object[] args) {
@@ -262,6 +339,7 @@ public final class Grader {
             m.put("exact", r.cmp() != null && r.cmp().problem() == null ? r.cmp().exact() : null);
             m.put("approximate", r.cmp() != null && r.cmp().problem() == null ? r.cmp().approximate() : null);
             m.put("maxdiff", r.cmp() != null && Double.isFinite(r.cmp().maxdiff()) ? r.cmp().maxdiff() : null);
+            m.put("relerr", r.verdict() != null && Double.isFinite(r.verdict().relerr()) ? r.verdict().relerr() : null);
             m.put("hint", r.hint());
             out.add(m);
         }

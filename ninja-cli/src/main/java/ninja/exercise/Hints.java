@@ -1,6 +1,7 @@
 package ninja.exercise;
 
 import java.util.Arrays;
+import ninja.check.Verdict;
 import ninja.tensor.Tensor;
 
 /**
@@ -33,6 +34,10 @@ public final class Hints {
         if (ref.numel() > mine.numel() && last(m) == last(r)) {
             return both + ": broadcast to the full shape (multiply by ones_like(...))";
         }
+        if (m.length == 2 && r.length == 2 && m[0] == r[1] && m[1] == r[0]) {
+            return both + ": transposed (a view would scramble the values): swap the product's operands, "
+                    + "e.g. dW = x.T @ dout is Ops.matmulAT(x, dout)";
+        }
         if (mine.numel() == ref.numel()) {
             return both + ": same number of values, reshape with view(...)";
         }
@@ -50,6 +55,14 @@ public final class Hints {
      * @param rowUses for dC, how many times each row of C was looked up in the batch; else null
      */
     public static String values(Tensor mine, Tensor ref, int n, int[] rowUses) {
+        return values(mine, ref, n, rowUses, 0);
+    }
+
+    /**
+     * As {@link #values(Tensor, Tensor, int, int[])}, knowing the float32 noise of a correct step here: where the
+     * reference itself is within that noise of zero, no pattern is read from it.
+     */
+    public static String values(Tensor mine, Tensor ref, int n, int[] rowUses, double noise) {
         float[] a = mine.data(), b = ref.data();
         int nonFinite = 0;
         for (float v : a) {
@@ -60,9 +73,29 @@ public final class Hints {
         if (nonFinite > 0) {
             return nonFinite + " of " + a.length + " values are NaN or infinite (a division by zero? log of 0?)";
         }
+        if (hasNaN(b)) { // a sampled reference (finite differences on a large tensor): compare where it has values
+            a = a.clone();
+            b = b.clone();
+            for (int i = 0; i < b.length; i++) {
+                if (Float.isNaN(b[i])) {
+                    a[i] = 0;
+                    b[i] = 0;
+                }
+            }
+            mine = Tensor.of(a, mine.shape());
+            ref = Tensor.of(b, ref.shape());
+        }
         double scale = maxAbs(b);
+        if (noise > 0 && scale <= Verdict.K * noise + Verdict.F * Verdict.EPS32 * scale) {
+            return String.format("the reference is zero up to rounding here (max |reference| %.2g), yours is not "
+                    + "(max |mine| %.2g)", scale, maxAbs(a));
+        }
         if (maxAbs(a) == 0 && scale > 0) {
             return "all zeros, but the reference is not";
+        }
+        String transposed = transposedView(a, ref);
+        if (transposed != null) {
+            return transposed;
         }
         if (rowUses != null) {
             String scatter = scatter(a, b, ref.dim(-1), rowUses, scale);
@@ -79,6 +112,24 @@ public final class Hints {
             return zeros;
         }
         return largest(mine, ref, scale);
+    }
+
+    /** ref [r, c] whose values are mine read as [c, r] and transposed: a view where a transpose belongs. */
+    static String transposedView(float[] a, Tensor ref) {
+        if (ref.rank() != 2 || ref.dim(0) == 1 || ref.dim(1) == 1) {
+            return null;
+        }
+        int r = ref.dim(0), c = ref.dim(1);
+        double scale = maxAbs(ref.data());
+        for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+                if (!close(a[j * r + i], ref.data()[i * c + j], scale)) {
+                    return null;
+                }
+            }
+        }
+        return "your values are the reference transposed, then viewed to its shape: a view does not transpose; "
+                + "swap the product's operands (e.g. Ops.matmulAT(x, dout) for x.T @ dout)";
     }
 
     /** A constant factor r minimising |mine - r * ref|, when it explains mine. */
@@ -187,6 +238,15 @@ public final class Hints {
 
     static boolean close(float x, float y, double scale) {
         return Math.abs((double) x - y) <= CLOSE * Math.abs(y) + 1e-6 * scale;
+    }
+
+    private static boolean hasNaN(float[] v) {
+        for (float x : v) {
+            if (Float.isNaN(x)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static double maxAbs(float[] v) {

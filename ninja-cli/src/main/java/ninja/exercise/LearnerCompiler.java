@@ -31,10 +31,28 @@ import ninja.tensor.Tensor;
  */
 public final class LearnerCompiler {
 
-    /** One compiler message: the file, its line (0 when none) and the message. */
-    public record Problem(String file, long line, String message) {
+    /**
+     * One compiler message: the file, its line (0 when none) and the message; the source line with a caret under
+     * the column (when known), and a hint for a PyTorch habit on that line (else null).
+     */
+    public record Problem(String file, long line, String message, String source, long column, String hint) {
+        public Problem(String file, long line, String message) {
+            this(file, line, message, null, 0, null);
+        }
+
+        /** "file:line: error: message", then the source line and a caret, then the hint, as javac shows them. */
         public String format() {
-            return file + (line > 0 ? ":" + line : "") + ": error: " + message;
+            StringBuilder sb = new StringBuilder(file + (line > 0 ? ":" + line : "") + ": error: " + message);
+            if (source != null) {
+                sb.append('\n').append(source);
+                if (column > 0) {
+                    sb.append('\n').append(" ".repeat((int) column - 1)).append('^');
+                }
+            }
+            if (hint != null) {
+                sb.append("\n  hint: ").append(hint);
+            }
+            return sb.toString();
         }
     }
 
@@ -76,8 +94,11 @@ public final class LearnerCompiler {
             List<Problem> problems = new ArrayList<>();
             for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
                 if (d.getKind() == Diagnostic.Kind.ERROR) {
-                    problems.add(new Problem(file.toString(), Math.max(0, d.getLineNumber()),
-                            message(d.getMessage(Locale.ROOT))));
+                    long line = Math.max(0, d.getLineNumber());
+                    String text = line > 0 ? source.lines().skip(line - 1).findFirst().orElse(null) : null;
+                    problems.add(new Problem(file.toString(), line, message(d.getMessage(Locale.ROOT)),
+                            text == null ? null : text.replace('\t', ' '), Math.max(0, d.getColumnNumber()),
+                            PytorchHabits.hint(text)));
                 }
             }
             throw new CompileError(file.toString(), problems);

@@ -3,6 +3,7 @@ package ninja.exercise;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
 import ninja.check.Reference;
+import ninja.check.ReferenceUnavailable;
 
 /**
  * The grading references by their --reference name, loaded by class name so this package needs neither at
@@ -25,16 +26,24 @@ public final class ReferenceLoader {
         return className;
     }
 
+    /** The reference, started; {@link ReferenceUnavailable} when it is not in the build or cannot start. */
     public static Reference load(String name) {
-        String className = className(name);
+        return load(name, className(name));
+    }
+
+    static Reference load(String name, String className) {
+        if (name.equals("fd")) {
+            // local grading feeds each step the reference's upstream gradient: every element of it, never NaN
+            return new ninja.check.FiniteDifferences(ninja.check.FiniteDifferences.DEFAULT_SAMPLES, true);
+        }
         try {
-            return (Reference) Class.forName(className).getDeclaredConstructor().newInstance();
-        } catch (ClassNotFoundException | NoSuchMethodException e) {
-            throw new IllegalArgumentException("the " + name + " reference (" + className + ") is not part of this build");
+            Reference r = (Reference) Class.forName(className).getDeclaredConstructor().newInstance();
+            r.start();
+            return r;
         } catch (InvocationTargetException e) {
-            throw new IllegalStateException("cannot start the " + name + " reference: " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new IllegalStateException("cannot start the " + name + " reference: " + e, e);
+            throw new ReferenceUnavailable(name, e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            throw new ReferenceUnavailable(name, e);
         }
     }
 }

@@ -2,7 +2,7 @@ package ninja.exercise;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import ninja.check.Graph;
 import ninja.model.Grads;
 
 /**
@@ -11,35 +11,6 @@ import ninja.model.Grads;
  * line uses, so it can be graded alone with the reference's upstream gradients (local grading).
  */
 public final class Steps {
-    /** Exercise 1's upstream gradients per tensor: the tensors computed from it in the forward pass. */
-    private static final Map<String, List<String>> UPSTREAM = Map.ofEntries(
-            Map.entry("logprobs", List.of()),
-            Map.entry("probs", List.of("logprobs")),
-            Map.entry("counts_sum_inv", List.of("probs")),
-            Map.entry("counts_sum", List.of("counts_sum_inv")),
-            Map.entry("counts", List.of("probs", "counts_sum")),
-            Map.entry("norm_logits", List.of("counts")),
-            Map.entry("logit_maxes", List.of("norm_logits")),
-            Map.entry("logits", List.of("norm_logits", "logit_maxes")),
-            Map.entry("h", List.of("logits")),
-            Map.entry("W2", List.of("logits")),
-            Map.entry("b2", List.of("logits")),
-            Map.entry("hpreact", List.of("h")),
-            Map.entry("bngain", List.of("hpreact")),
-            Map.entry("bnbias", List.of("hpreact")),
-            Map.entry("bnraw", List.of("hpreact")),
-            Map.entry("bnvar_inv", List.of("bnraw")),
-            Map.entry("bnvar", List.of("bnvar_inv")),
-            Map.entry("bndiff2", List.of("bnvar")),
-            Map.entry("bndiff", List.of("bnraw", "bndiff2")),
-            Map.entry("bnmeani", List.of("bndiff")),
-            Map.entry("hprebn", List.of("bndiff", "bnmeani")),
-            Map.entry("embcat", List.of("hprebn")),
-            Map.entry("W1", List.of("hprebn")),
-            Map.entry("b1", List.of("hprebn")),
-            Map.entry("emb", List.of("embcat")),
-            Map.entry("C", List.of("emb")));
-
     /** All 28 steps, in the order of the file and of the table. */
     public static final List<Step> ALL = build();
 
@@ -52,7 +23,8 @@ public final class Steps {
     private static List<Step> build() {
         List<Step> steps = new ArrayList<>();
         for (String t : Grads.EXERCISE1) {
-            steps.add(new Step(t, "d" + t, t, UPSTREAM.get(t), 1));
+            // the gradients of the steps that read t (Graph.CONSUMERS); dlogprobs starts the chain from dloss = 1
+            steps.add(new Step(t, "d" + t, t, t.equals("logprobs") ? List.of() : Graph.CONSUMERS.get(t), 1));
         }
         steps.add(new Step("logits (fast)", "dlogits_fast", "logits", List.of(), 2));
         steps.add(new Step("hprebn (fast)", "dhprebn_fast", "hprebn", List.of("hpreact"), 3));

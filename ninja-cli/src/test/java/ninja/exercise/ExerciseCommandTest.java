@@ -81,4 +81,37 @@ class ExerciseCommandTest {
         assertThat(err.toString()).contains("--timeout");
         assertThat(ninja("exercise")).isEqualTo(2);
     }
+
+    /** Learner code that ends the JVM runs in a child JVM: the grade says so and fails, never a silent exit 0. */
+    @Test
+    void codeThatEndsTheJvmIsReportedAndFails() throws Exception {
+        String[] small = {"--hidden", "8", "--batch", "4", "--reference", "fd", "--data", TestData.namesPath().toString()};
+        Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
+                Map.of("dlogprobs", "System.exit(0);\nreturn null;")));
+        assertThat(ninja(grade(small))).isEqualTo(Main.CHECK_FAILED);
+        assertThat(err.toString()).contains("your code ended the grading while running dlogprobs")
+                .contains("System.exit or Runtime.halt");
+
+        Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
+                Map.of("dlogprobs", "Runtime.getRuntime().halt(0);\nreturn null;")));
+        assertThat(ninja(grade(small, "--json"))).isEqualTo(Main.CHECK_FAILED);
+        assertThat(out.toString()).startsWith("{").contains("\"error\":\"your code ended the grading")
+                .contains("\"exit\":1");
+    }
+
+    private String[] grade(String[] options, String... more) {
+        java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of("exercise", "grade", dir.toString()));
+        a.addAll(java.util.List.of(options));
+        a.addAll(java.util.List.of(more));
+        return a.toArray(String[]::new);
+    }
+
+    @Test
+    void aGradeExitsZeroOnlyWhenEveryRowIsDone() throws Exception {
+        Files.writeString(dir.resolve("Backprop.java"), Fixture.solutionWith("Backprop",
+                Map.of("dlogit_maxes", "return zeros_like(a.logit_maxes);")));
+        assertThat(ninja(grade(new String[] {"--hidden", "8", "--batch", "8", "--data",
+                TestData.namesPath().toString()}))).isEqualTo(Main.CHECK_FAILED);
+        assertThat(out.toString()).contains("logit_maxes     | right here only").contains("27 of 28 done");
+    }
 }

@@ -105,7 +105,7 @@ class GraderTest {
         assertThat(Fixture.row(r, "dprobs").hint()).startsWith("computing dprobs: IllegalArgumentException: matmul")
                 .endsWith("(line " + line + ")");
         assertThat(Fixture.row(r, "dcounts_sum").hint()).startsWith("sign flipped");
-        assertThat(Fixture.row(r, "dlogits").hint()).contains("zero at").contains("where the reference is not");
+        assertThat(Fixture.row(r, "dlogits").hint()).contains("the branch through norm_logits is missing");
         assertThat(Fixture.row(r, "db2").hint()).startsWith("off by a factor of 1/n = 1/32");
         assertThat(Fixture.row(r, "dbnbias").hint())
                 .isEqualTo("shape mismatch: mine [32, 200], reference [1, 200]: missing sum over a broadcast dimension "
@@ -146,7 +146,25 @@ class GraderTest {
                     assertThat(e.problems().get(0).format())
                             .startsWith("Broken.java:" + line + ": error: cannot find symbol")
                             .contains("symbol: variable W3");
+                    // the line itself, and a caret under the column javac points at
+                    String[] shown = e.problems().get(0).format().split("\n");
+                    assertThat(shown[1]).contains("return Ops.matmulBT(dlogits, a.W3);");
+                    assertThat(shown[2].indexOf('^')).isEqualTo(shown[1].indexOf(".W3")); // javac points at the member select
                 });
+    }
+
+    @Test
+    void pytorchSpellingsGetTheirJavaInTheCompileError() {
+        Map<String, String> slips = Map.of(
+                "return Ops.matmul(dlogits, a.W2.T);", "Ops.matmulBT(a, b)",
+                "return a.bndiff ** 2;", "Ops.mul(x, x)",
+                "return dlogits @ a.W2;", "Ops.matmul(a, b)",
+                "return a.h.sum(0, keepdim=true);", "Ops.sum0(x, true)");
+        slips.forEach((body, java) -> assertThatThrownBy(() -> Fixture.compile("Slip",
+                Fixture.solutionWith("Slip", Map.of("dh", body))))
+                .isInstanceOfSatisfying(LearnerCompiler.CompileError.class, e -> assertThat(
+                        e.problems().stream().map(LearnerCompiler.Problem::hint).filter(h -> h != null).toList())
+                        .as(body).isNotEmpty().allSatisfy(h -> assertThat(h).contains(java))));
     }
 
     private static int lineOf(String source, String text) {

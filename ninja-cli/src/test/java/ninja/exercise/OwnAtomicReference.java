@@ -1,8 +1,10 @@
 package ninja.exercise;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import ninja.check.Fingerprint;
+import ninja.check.LocalVjp;
 import ninja.check.Reference;
 import ninja.model.Activations;
 import ninja.model.Batch;
@@ -16,7 +18,7 @@ import ninja.tensor.Tensor;
  * which ninja-torch checks against libtorch. The grader's tests use it because the real references (libtorch,
  * finite differences) live in other modules; never use it to check the model itself.
  */
-final class OwnAtomicReference implements Reference {
+final class OwnAtomicReference implements Reference, LocalVjp {
     @Override
     public String name() {
         return "own-atomic (test only)";
@@ -28,6 +30,18 @@ final class OwnAtomicReference implements Reference {
         Grads g = Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, Grads.chained());
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String name : Grads.EXERCISE1) {
+            grads.put(name, g.get(name));
+        }
+        return new Result(a.byName(), grads, a.loss.item(), Fingerprint.of(p, b));
+    }
+
+    /** Each atomic step of the model's backward pass fed {@code upstream}: its local VJP. */
+    @Override
+    public Result localVjps(Parameters p, Batch b, Map<String, Tensor> upstream, List<String> tensors) {
+        Activations a = Mlp.forward(p, b);
+        Grads g = Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, Grads.local(upstream));
+        Map<String, Tensor> grads = new LinkedHashMap<>();
+        for (String name : tensors) {
             grads.put(name, g.get(name));
         }
         return new Result(a.byName(), grads, a.loss.item(), Fingerprint.of(p, b));

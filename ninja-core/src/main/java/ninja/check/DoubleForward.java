@@ -159,6 +159,47 @@ final class DoubleForward {
         }
     }
 
+    /**
+     * One forward step y recomputed alone (its inputs as they are now, e.g. element k of x changed) and dotted
+     * with {@code u} over the part of y that element k can reach; y is put back afterwards. The piece of a
+     * vector-Jacobian product through y that finite differences of element k need ({@link FdVjp}).
+     */
+    double consumerDot(String x, int k, String y, double[] u) {
+        int st = index(y);
+        if ((st == BNMEANI || st == BNVAR) && rowOf(x, k) >= 0) {
+            // a column statistic of x: element k moves column k % hid only
+            int j = k % hid;
+            double[] in = act[st == BNMEANI ? HPREBN : BNDIFF2];
+            double sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += in[i * hid + j];
+            }
+            return sum / (st == BNMEANI ? n : n - 1) * u[j];
+        }
+        boolean rowwise = st != BNMEANI && st != BNVAR && st != BNVAR_INV && st != LOSS;
+        int row = rowwise ? rowOf(x, k) : -1;
+        int r0 = row < 0 ? 0 : row, r1 = row < 0 ? n : row + 1;
+        step(st, r0, r1);
+        double[] out = act[st];
+        int w = rowwise ? out.length / n : out.length;
+        int from = rowwise ? r0 * w : 0, to = rowwise ? r1 * w : out.length;
+        double dot = 0;
+        for (int i = from; i < to; i++) {
+            dot += out[i] * u[i];
+        }
+        System.arraycopy(base[st], from, out, from, to - from);
+        return dot;
+    }
+
+    /** The batch row element k of x belongs to, or -1 when x is not one row per example (parameters, statistics). */
+    private int rowOf(String x, int k) {
+        if (params.containsKey(x)) {
+            return -1;
+        }
+        int i = index(x);
+        return i == BNMEANI || i == BNVAR || i == BNVAR_INV || i == LOSS ? -1 : k / (act[i].length / n);
+    }
+
     /** Rounds an intermediate to float32 in its lecture shape. */
     Tensor value(String name) {
         double[] d = act[index(name)];

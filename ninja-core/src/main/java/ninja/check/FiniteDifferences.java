@@ -1,10 +1,13 @@
 package ninja.check;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
+import java.util.function.BiFunction;
 import ninja.model.Batch;
 import ninja.model.Grads;
 import ninja.model.Parameters;
@@ -20,7 +23,7 @@ import ninja.tensor.Tensor;
  * [n, vocab] tensors, and the rows of C that several positions of the batch look up (a missing scatter-add
  * shows only there). The result names the sampled elements; the others are NaN so they can never pass silently.
  */
-public final class FiniteDifferences implements Reference {
+public final class FiniteDifferences implements Reference, LocalVjp {
     public static final int DEFAULT_SAMPLES = 64;
 
     private final int samplesPerTensor;
@@ -69,27 +72,73 @@ public final class FiniteDifferences implements Reference {
         return 1e-4 * Math.max(Math.abs(x), 1e-2);
     }
 
+    /**
+     * With complete intermediates, every gradient is back-propagated through finite-difference VJPs of the single
+     * steps ({@link FdVjp}), in float64 from dloss = 1: dx = sum over consumers y of FD-VJP(y, dy). Differencing
+     * the whole loss for each of the ~20000 intermediate elements took minutes at the notebook's size; this takes
+     * about a second, and each number still comes from the forward pass alone. Otherwise each sampled element is
+     * differenced through the whole loss.
+     */
     @Override
     public Result compute(Parameters p, Batch b) {
         DoubleForward f = new DoubleForward(p, b);
+        if (!completeIntermediates) {
+            return result(f, p, b, Grads.EXERCISE1, (name, idx) -> {
+                double[] x = f.array(name);
+                double[] g = new double[x.length];
+                for (int c = 0, count = idx == null ? x.length : idx.length; c < count; c++) {
+                    int k = idx == null ? c : idx[c];
+                    g[k] = derivative(f, name, x, k);
+                }
+                return g;
+            });
+        }
+        Map<String, double[]> chain = new HashMap<>();
+        chain.put("loss", new double[] {1});
+        return result(f, p, b, Grads.EXERCISE1, (name, idx) -> {
+            double[] g = FdVjp.of(f, name, chain, idx);
+            chain.put(name, g);
+            return g;
+        });
+    }
+
+    /** Each local backward step alone on the given upstream gradients, by finite-difference VJPs ({@link FdVjp}). */
+    @Override
+    public Result localVjps(Parameters p, Batch b, Map<String, Tensor> upstream, List<String> tensors) {
+        DoubleForward f = new DoubleForward(p, b);
+        Map<String, double[]> u = new HashMap<>();
+        upstream.forEach((k, t) -> {
+            double[] d = new double[t.numel()];
+            for (int i = 0; i < d.length; i++) {
+                d[i] = t.data()[i];
+            }
+            u.put(k, d);
+        });
+        u.putIfAbsent("loss", new double[] {1});
+        return result(f, p, b, tensors, (name, idx) -> FdVjp.of(f, name, u, idx));
+    }
+
+    /** The gradients of {@code tensors}, each computed by {@code grad} at its sampled indices (null: every element). */
+    private Result result(DoubleForward f, Parameters p, Batch b, List<String> tensors,
+            BiFunction<String, int[], double[]> grad) {
         Map<String, Tensor> grads = new LinkedHashMap<>();
         Map<String, int[]> sampled = new LinkedHashMap<>();
-        for (String name : Grads.EXERCISE1) {
-            double[] x = f.array(name);
-            boolean complete = x.length <= samplesPerTensor
+        for (String name : tensors) {
+            int numel = f.array(name).length;
+            boolean complete = numel <= samplesPerTensor
                     || (completeIntermediates && !Parameters.NAMES.contains(name));
             int[] idx = complete ? null : sample(name, f, b);
-            float[] g = new float[x.length];
             if (idx != null) {
-                Arrays.fill(g, Float.NaN);
                 sampled.put(name, idx);
             }
-            int count = idx == null ? x.length : idx.length;
-            for (int c = 0; c < count; c++) {
+            double[] g = grad.apply(name, idx);
+            float[] out = new float[numel];
+            Arrays.fill(out, Float.NaN);
+            for (int c = 0, count = idx == null ? numel : idx.length; c < count; c++) {
                 int k = idx == null ? c : idx[c];
-                g[k] = (float) derivative(f, name, x, k);
+                out[k] = (float) g[k];
             }
-            grads.put(name, Tensor.of(g, f.shape(name)));
+            grads.put(name, Tensor.of(out, f.shape(name)));
         }
         Map<String, Tensor> values = new LinkedHashMap<>();
         for (String name : DoubleForward.STEPS) {

@@ -2,8 +2,10 @@ package ninja.check;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import ninja.model.Activations;
 import ninja.model.Batch;
@@ -38,18 +40,27 @@ public final class GradientCheck {
         }
     }
 
-    /** A table row, with how many elements were compared (fewer than all for a sampled reference gradient). */
-    public record Row(Cmp.Row cmp, String reference, int compared, int elements) {
+    /**
+     * A table row: the lecture's columns ({@code cmp}), the float32-aware {@link Verdict} that decides it, and how
+     * many elements were compared (fewer than all for a sampled reference gradient).
+     */
+    public record Row(Cmp.Row cmp, Verdict verdict, String reference, int compared, int elements) {
         public String name() {
             return cmp.name();
         }
 
         public boolean ok() {
-            return cmp.ok();
+            return cmp.problem() == null && verdict.pass();
+        }
+
+        /** ok, rounding (not allclose but within float32 noise) or WRONG. */
+        public String label() {
+            return cmp.problem() != null ? "WRONG" : verdict.label(cmp.approximate());
         }
 
         public String format() {
-            String s = cmp.format();
+            String s = cmp.problem() != null ? cmp.format()
+                    : String.format("%-86s | rel: %-7s | %s", cmp.format(), verdict.rel(), label());
             return compared < elements ? s + "  (" + compared + " of " + elements + " elements)" : s;
         }
     }
@@ -67,7 +78,7 @@ public final class GradientCheck {
         }
 
         public List<String> forwardFailed() {
-            return forward.stream().filter(r -> !r.ok()).map(Row::name).toList();
+            return forward.stream().filter(r -> !r.cmp().ok()).map(Row::name).toList();
         }
 
         public List<String> failed() {
@@ -108,8 +119,6 @@ public final class GradientCheck {
         Activations a = Mlp.forward(p, b);
         double loss = a.loss.item();
         List<Row> forward = compareForward(a, ref, refName);
-        Grads atomic;
-        Grads fused;
         if (!ref.values().isEmpty() || local) {
             // As in the lecture, the manual backward runs on the very forward tensors the reference differentiated:
             // the table then measures the backward pass alone. Our own forward is compared separately above.
@@ -117,24 +126,66 @@ public final class GradientCheck {
         }
         if (local) {
             requireUpstream(a, ref, refName);
-            atomic = Grads.local(ref.grads());
-            fused = Grads.local(ref.grads());
-        } else {
-            atomic = Grads.chained();
-            fused = Grads.chained();
         }
+        Map<String, Tensor> upstream = local ? ref.grads() : null;
+        Map<String, Tensor> ours = backward(p, b, a, upstream, tamper, null);
+        // the rounding noise of each row at these inputs: the same backward with every forward value and every
+        // upstream gradient a step reads moved by an ulp or two, as float32 rounding moves them
+        Map<String, Double> noise = Noise.measure(ours, r -> backward(p, b, perturbed(a, r), upstream, tamper, r));
+        List<Row> rows = new ArrayList<>();
+        for (String name : Grads.EXERCISE1) {
+            rows.add(row(name, ours.get(name), ref, name, refName, noise.getOrDefault(name, 0.0)));
+        }
+        for (String[] f : FUSED_ROWS) {
+            rows.add(row(f[0], ours.get(f[0]), ref, f[1], refName, noise.getOrDefault(f[0], 0.0)));
+        }
+        return new Report(refName, local, List.copyOf(rows), List.copyOf(forward), loss, ref.loss(),
+                ours.get("logits"));
+    }
+
+    /**
+     * The float32 rounding noise of each local backward step fed {@code upstream} (every intermediate's gradient)
+     * on the forward values {@code a}, by row name (the 26 atomic names, then the fused rows' names): what a
+     * grader allows a correct step on that upstream (see {@link Verdict}).
+     */
+    public static Map<String, Double> localNoise(Parameters p, Batch b, Activations a, Map<String, Tensor> upstream) {
+        Map<String, Tensor> ours = backward(p, b, a, upstream, g -> { }, null);
+        return Noise.measure(ours, r -> backward(p, b, perturbed(a, r), upstream, g -> { }, r));
+    }
+
+    /**
+     * Both backward passes: the atomic gradients by name, then the fused rows by their row name. With a random
+     * source, each step reads its upstream gradient perturbed (see {@link Noise#upstream}).
+     */
+    private static Map<String, Tensor> backward(Parameters p, Batch b, Activations a, Map<String, Tensor> upstream,
+            Consumer<Grads> tamper, SplittableRandom r) {
+        Grads atomic = grads(upstream, r);
+        Grads fused = grads(upstream, r);
         Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, atomic);
         Mlp.backward(p, b, a, Mlp.Mode.FUSED, fused);
         tamper.accept(atomic);
-        List<Row> rows = new ArrayList<>();
-        for (String name : Grads.EXERCISE1) {
-            rows.add(row(name, atomic.get(name), ref, name, refName));
-        }
+        Map<String, Tensor> out = new LinkedHashMap<>(atomic.all());
         for (String[] f : FUSED_ROWS) {
-            rows.add(row(f[0], fused.get(f[1]), ref, f[1], refName));
+            out.put(f[0], fused.get(f[1]));
         }
-        return new Report(refName, local, List.copyOf(rows), List.copyOf(forward), loss, ref.loss(),
-                atomic.get("logits"));
+        return out;
+    }
+
+    private static Grads grads(Map<String, Tensor> upstream, SplittableRandom r) {
+        if (r == null) {
+            return upstream != null ? Grads.local(upstream) : Grads.chained();
+        }
+        Grads[] self = new Grads[1];
+        self[0] = Grads.local(Noise.upstream(upstream != null ? upstream::get : name -> self[0].get(name), r));
+        return self[0];
+    }
+
+    /** A copy of the forward values, each moved by up to two ulps. */
+    static Activations perturbed(Activations a, SplittableRandom r) {
+        Activations c = new Activations();
+        Noise.perturb(a.byName(), r).forEach(c::set);
+        c.logit_argmax = a.logit_argmax;
+        return c;
     }
 
     /** Our forward intermediates against the reference's (none when the reference gives no values). */
@@ -146,25 +197,29 @@ public final class GradientCheck {
         for (Map.Entry<String, Tensor> e : a.byName().entrySet()) {
             Tensor theirs = ref.values().get(e.getKey());
             Cmp.Row r = Cmp.cmp(e.getKey(), e.getValue(), theirs);
-            rows.add(new Row(r, refName, e.getValue().numel(), e.getValue().numel()));
+            rows.add(new Row(r, Verdict.NOT_COMPARED, refName, e.getValue().numel(), e.getValue().numel()));
         }
         return rows;
     }
 
-    private static Row row(String label, Tensor mine, Reference.Result ref, String name, String refName) {
+    private static Row row(String label, Tensor mine, Reference.Result ref, String name, String refName,
+            double noise) {
         Tensor theirs = ref.grads().get(name);
         int[] idx = ref.sampledIndices(name);
         Cmp.Row r = Cmp.cmp(label, mine, theirs);
         int elements = theirs != null ? theirs.numel() : mine != null ? mine.numel() : 0;
-        if (r.problem() != null || idx == null) {
-            return new Row(r, refName, elements, elements);
+        if (r.problem() != null) {
+            return new Row(r, Verdict.NOT_COMPARED, refName, elements, elements);
+        }
+        if (idx == null) {
+            return new Row(r, Verdict.of(mine.data(), theirs.data(), noise), refName, elements, elements);
         }
         float[] x = new float[idx.length], y = new float[idx.length];
         for (int i = 0; i < idx.length; i++) {
             x[i] = mine.data()[idx[i]];
             y[i] = theirs.data()[idx[i]];
         }
-        return new Row(Cmp.compare(label, x, y), refName, idx.length, elements);
+        return new Row(Cmp.compare(label, x, y), Verdict.of(x, y, noise), refName, idx.length, elements);
     }
 
     /** Local mode: our backward steps read the reference's forward values. */

@@ -17,6 +17,10 @@ public interface Reference {
 
     Result compute(Parameters p, Batch b);
 
+    /** Starts what the reference needs (a native library) now, so a failure shows before any work. */
+    default void start() {
+    }
+
     /**
      * @param values forward intermediates by the lecture's names (may be empty for references without them)
      * @param grads gradients by tensor name: the 26 of {@link ninja.model.Grads#EXERCISE1}, where available

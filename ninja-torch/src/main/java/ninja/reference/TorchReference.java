@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ninja.check.Fingerprint;
+import ninja.check.LocalVjp;
 import ninja.check.Reference;
 import ninja.model.Batch;
 import ninja.model.Grads;
@@ -23,7 +24,7 @@ import ninja.tensor.Tensor;
  * a fresh leaf and every step after it in the forward order is recomputed from it (steps that do not depend on
  * it recompute constants), then backward. Autograd, not our formulas, computes every number.
  */
-public final class TorchReference implements Reference {
+public final class TorchReference implements Reference, LocalVjp {
     /** The forward steps, in the lecture's order; each names the value it computes. */
     static final List<String> STEPS = List.of("emb", "embcat", "hprebn", "bnmeani", "bndiff", "bndiff2", "bnvar",
             "bnvar_inv", "bnraw", "hpreact", "h", "logits", "logit_maxes", "norm_logits", "counts", "counts_sum",
@@ -34,6 +35,12 @@ public final class TorchReference implements Reference {
         return "torch";
     }
 
+    /** Loads libtorch; {@link Torch.UnavailableException} when it cannot. */
+    @Override
+    public void start() {
+        Torch.engine();
+    }
+
     @Override
     public Result compute(Parameters p, Batch b) {
         Fingerprint fingerprint = Fingerprint.of(p, b);
@@ -42,6 +49,47 @@ public final class TorchReference implements Reference {
             try (NDManager m = Torch.newManager();
                     GradientCollector gc = Torch.engine().newGradientCollector()) {
                 return run(m, gc, p, b, fingerprint);
+            }
+        }
+    }
+
+    /**
+     * Each local backward step alone on the given upstream gradients, by autograd: x becomes a leaf, each forward
+     * step that reads x is recomputed from it (its other inputs constants), and the backward of
+     * {@code sum over y of (y * upstream[y]).sum()} leaves the VJP in x's gradient.
+     */
+    @Override
+    public Result localVjps(Parameters p, Batch b, Map<String, Tensor> upstream, List<String> tensors) {
+        Fingerprint fingerprint = Fingerprint.of(p, b);
+        synchronized (TorchReference.class) {
+            try (NDManager m = Torch.newManager();
+                    GradientCollector gc = Torch.engine().newGradientCollector()) {
+                Graph g = new Graph(m, p, b);
+                Map<String, NDArray> params = new LinkedHashMap<>();
+                p.byName().forEach((k, t) -> params.put(k, Torch.toNd(m, t)));
+                Map<String, NDArray> values = g.forward(params, new LinkedHashMap<>(), 0);
+                Map<String, Tensor> grads = new LinkedHashMap<>();
+                for (String x : tensors) {
+                    Map<String, NDArray> pp = new LinkedHashMap<>(params);
+                    Map<String, NDArray> vv = new LinkedHashMap<>(values);
+                    Map<String, NDArray> holder = Parameters.NAMES.contains(x) ? pp : vv;
+                    NDArray leaf = holder.get(x).duplicate();
+                    leaf.setRequiresGradient(true);
+                    holder.put(x, leaf);
+                    NDArray total = null;
+                    for (String y : ninja.check.Graph.CONSUMERS.get(x)) {
+                        Tensor u = upstream.get(y) != null ? upstream.get(y) : Tensor.scalar(1f); // dloss = 1
+                        NDArray term = g.step(y, pp, vv).mul(Torch.toNd(m, u)).sum();
+                        total = total == null ? term : total.add(term);
+                    }
+                    gc.backward(total);
+                    grads.put(x, Torch.toTensor(leaf.getGradient()));
+                }
+                Map<String, Tensor> out = new LinkedHashMap<>();
+                for (String name : STEPS) {
+                    out.put(name, Torch.toTensor(values.get(name)));
+                }
+                return new Result(out, grads, out.get("loss").item(), fingerprint);
             }
         }
     }
