@@ -25,7 +25,7 @@ record GradeSession(Config cfg, Parameters p, Batch b, Reference reference, Grad
         TorchGenerator g = new TorchGenerator(cfg.seed());
         Parameters p = Parameters.init(cfg, s.vocab().size(), g);
         Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
-        Reference ref = new OnceReference(ReferenceLoader.load(referenceName));
+        Reference ref = OnceReference.of(ReferenceLoader.load(referenceName));
         return new GradeSession(cfg, p, b, ref, new Grader(ref, Duration.ofMillis(Math.round(timeoutSeconds * 1000))));
     }
 
