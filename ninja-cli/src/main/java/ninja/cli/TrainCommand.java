@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicBoolean;
 import ninja.data.Names;
 import ninja.data.Splits;
+import ninja.io.AtomicFile;
 import ninja.io.Checkpoint;
 import ninja.model.Config;
 import ninja.rng.TorchGenerator;
@@ -30,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /**
  * {@code ./ninja train}: the lecture's Exercise 4 with the hand-written backward, then batchnorm calibration, the
  * split losses and 20 samples. Writes DIR/checkpoint.safetensors, DIR/metrics.csv, DIR/loss.png. Never touches DJL.
- * Exit codes: 0 done, 1 the loss diverged, 2 bad input, 130 interrupted (a checkpoint to resume from is written).
+ * Exit codes: 0 done, 1 the loss diverged, 2 bad input, 130/143/129 stopped by SIGINT/SIGTERM/SIGHUP (a checkpoint
+ * to resume from is written).
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the MLP with the manual backward pass (the lecture's Exercise 4), evaluate, sample, save.")
@@ -86,27 +85,34 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint from = resume == null ? null : CheckpointOptions.load(resume, model, spec.commandLine().getParseResult());
         Config cfg = from == null ? model.config() : from.config();
         Splits splits = from == null ? Splits.of(names, cfg.blockSize()) : CheckpointOptions.splits(resume, from, names);
+        splits.requireNonEmpty(names.source());
+        MemoryCheck.forTraining(cfg, splits.vocab().size());
         Schedule schedule = schedule(from == null ? Schedule.LECTURE : from.schedule());
         if (from != null && from.step() >= steps) {
             throw new Errors.UserError(resume + ": the checkpoint is at step " + from.step()
                     + "; --steps is the run's total, pass more than that");
         }
-        Path dir = outDir();
+        Path dir = RunDirs.create(out);
+        try (RunLock lock = RunLock.acquire(dir); Interrupts signals = Interrupts.install()) {
+            return train(dir, from, cfg, splits, schedule, signals, stdout, err, log);
+        }
+    }
+
+    /** The run itself, with the folder locked and the signals caught. */
+    private int train(Path dir, Checkpoint from, Config cfg, Splits splits, Schedule schedule, Interrupts signals,
+            PrintWriter stdout, PrintWriter err, PrintWriter log) throws IOException {
         Path ckFile = dir.resolve(CHECKPOINT);
         if (Files.exists(ckFile) && (resume == null || !Files.isSameFile(ckFile, resume))) {
             throw new Errors.UserError(dir + " already holds a run (" + CHECKPOINT + "); pass --resume " + ckFile
                     + " to continue it, or another --out");
         }
-        Files.createDirectories(dir);
-
+        AtomicFile.removeStale(ckFile);         // left by a killed run; nobody else writes here while we hold the lock
         Trainer trainer = from == null ? Trainer.fresh(cfg, splits, schedule) : Trainer.resume(from, splits, schedule);
         int start = trainer.step();
-        AtomicBoolean stop = new AtomicBoolean();
         long t0 = System.nanoTime();
         boolean done;
         Metrics metrics = Metrics.open(dir.resolve("metrics.csv"), start);
-        try (Interrupts ignored = Interrupts.install(stop);
-                Progress progress = Progress.create(quiet, start, steps, Math.max(1, Math.min(10_000, steps / 20)), log)) {
+        try (Progress progress = Progress.create(quiet, start, steps, Math.max(1, Math.min(10_000, steps / 20)), log)) {
             if (!quiet) {
                 log.printf("training %s (n_embd %d, n_hidden %d, block %d, batch %d, seed %d), steps %d..%d, lr %s then %s from step %d -> %s%n",
                         cfg.name(), cfg.nEmbd(), cfg.nHidden(), cfg.blockSize(), cfg.batchSize(), cfg.seed(), start,
@@ -131,37 +137,22 @@ final class TrainCommand implements Callable<Integer> {
                     metrics.flush();
                     write(ck, ckFile);
                 }
-            }, stop::get);
+            }, signals::requested);
         } catch (NonFiniteLossException e) {
             metrics.close();
-            err.println("ninja: error: " + e.getMessage());
-            err.println(Files.exists(ckFile) ? "the last good checkpoint is unchanged: " + ckFile : "no checkpoint was written");
-            err.flush();
-            return Main.CHECK_FAILED;
+            throw new NonFiniteLossException(e.step(), e.getMessage() + "; " + (Files.exists(ckFile)
+                    ? "the last good checkpoint is unchanged: " + ckFile : "no checkpoint was written"));
         }
         metrics.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        if (!done) {
-            Checkpoint ck = trainer.checkpoint();
-            write(ck, ckFile);
+        // written before calibration and evaluation, the steps that need the most memory: the trained model is safe
+        Checkpoint ck = trainer.checkpoint();
+        write(ck, ckFile);
+        if (!done || signals.requested()) {
             LossPlot.write(dir.resolve("loss.png"), metrics);
-            String how = "./ninja train --resume " + ckFile + " --out " + dir + " --steps " + steps;
-            if (json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("interrupted", true);
-                m.put("steps", ck.step());
-                m.put("seconds", seconds);
-                m.put("checkpoint", ckFile.toString());
-                m.put("resume", how);
-                Json.print(stdout, m);
-            } else {
-                stdout.printf("interrupted after step %d; checkpoint written to %s%nresume with: %s%n", ck.step() - 1,
-                        ckFile, how);
-                stdout.flush();
-            }
-            return Main.INTERRUPTED;
+            return interrupted(ck, ckFile, dir, seconds, signals, stdout);
         }
-        Checkpoint ck = trainer.calibrated();
+        ck = trainer.calibrated();
         write(ck, ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
         double train = Evaluation.loss(ck.params(), splits.train());
@@ -191,7 +182,51 @@ final class TrainCommand implements Callable<Integer> {
             }
             stdout.flush();
         }
-        return Main.OK;
+        return signals.requested() ? signals.exitCode() : Main.OK;
+    }
+
+    /** A signal stopped the run: the checkpoint is written; say how to go on, exit 128 + the signal. */
+    private int interrupted(Checkpoint ck, Path ckFile, Path dir, double seconds, Interrupts signals, PrintWriter stdout) {
+        String how = ck.step() < steps ? resumeCommand(ckFile, dir) : null;
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("interrupted", true);
+            m.put("signal", signals.signalName());
+            m.put("steps", ck.step());
+            m.put("seconds", seconds);
+            m.put("checkpoint", ckFile.toString());
+            m.put("resume", how);
+            Json.print(stdout, m);
+        } else if (how != null) {
+            stdout.printf("interrupted (%s) after step %d; checkpoint written to %s%nresume with: %s%n",
+                    signals.signalName(), ck.step() - 1, ckFile, how);
+        } else {
+            stdout.printf("interrupted (%s) after the last step, before calibration; checkpoint (running batchnorm"
+                    + " statistics) written to %s%n", signals.signalName(), ckFile);
+        }
+        stdout.flush();
+        return signals.exitCode();
+    }
+
+    /** The command that continues this run exactly: same folder, data and flags, absolute paths. */
+    String resumeCommand(Path ckFile, Path dir) {
+        StringBuilder sb = new StringBuilder(Shell.quote(System.getProperty("ninja.launcher", "ninja")));
+        sb.append(" train --resume ").append(Shell.quote(ckFile.toAbsolutePath().toString()))
+                .append(" --out ").append(Shell.quote(dir.toAbsolutePath().toString()))
+                .append(" --steps ").append(steps)
+                .append(" --eval-every ").append(evalEvery)
+                .append(" --checkpoint-every ").append(checkpointEvery)
+                .append(" --samples ").append(samples);
+        if (model.data != null) {
+            sb.append(" --data ").append(Shell.quote(model.data.toAbsolutePath().toString()));
+        }
+        if (quiet) {
+            sb.append(" --quiet");
+        }
+        if (json) {
+            sb.append(" --json");
+        }
+        return sb.toString();
     }
 
     private void checkFlags() {
@@ -212,16 +247,6 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Errors.UserError("--lr/--lr-final/--lr-decay-step: " + e.getMessage());
         }
-    }
-
-    private Path outDir() {
-        if (out != null) {
-            if (Files.exists(out) && !Files.isDirectory(out)) {
-                throw new Errors.UserError("--out " + out + " is a file, not a directory");
-            }
-            return out;
-        }
-        return Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     private static void write(Checkpoint ck, Path file) {

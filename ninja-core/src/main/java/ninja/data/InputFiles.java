@@ -23,7 +23,7 @@ public final class InputFiles {
     }
 
     /** Null for a regular file, else a description: "no such file", "a directory, not a file", ... */
-    static String kind(Path p) {
+    public static String kind(Path p) {
         if (Files.isRegularFile(p)) {
             return null;
         }

@@ -90,7 +90,12 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         Vocabulary vocab;
         Schedule schedule;
         try {
-            cfg = new Config(need(path, m, "config"), intOf(path, m, "n_embd"), intOf(path, m, "n_hidden"),
+            String name = need(path, m, "config");
+            if (!Config.NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown config \"" + name + "\" (this build knows "
+                        + String.join(", ", Config.NAMES) + ")");
+            }
+            cfg = new Config(name, intOf(path, m, "n_embd"), intOf(path, m, "n_hidden"),
                     intOf(path, m, "block_size"), intOf(path, m, "batch_size"), Long.parseLong(need(path, m, "seed")),
                     Config.BnInit.valueOf(need(path, m, "bn_init").toUpperCase()));
             vocab = Vocabulary.fromString(need(path, m, "vocabulary"));
@@ -123,7 +128,29 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         if (t.size() != expected) {
             throw new CheckpointException(path, t.size() + " tensors, expected " + expected + ": " + t.keySet());
         }
+        checkValues(path, t);
         return new Checkpoint(cfg, vocab, p, rm, rs, step, schedule, gen);
+    }
+
+    /**
+     * A model with NaN or infinity inside evaluates to NaN and samples empty names; a standard deviation at or below
+     * zero is not one. Refused on load, naming the tensor and the first bad element.
+     */
+    private static void checkValues(Path path, Map<String, Tensor> t) {
+        for (var e : t.entrySet()) {
+            float[] d = e.getValue().data();
+            boolean std = e.getKey().startsWith("bnstd");
+            for (int i = 0; i < d.length; i++) {
+                if (!Float.isFinite(d[i])) {
+                    throw new CheckpointException(path, "tensor " + e.getKey() + " holds " + d[i] + " at element " + i
+                            + " (flat index): a diverged or damaged model");
+                }
+                if (std && d[i] <= 0) {
+                    throw new CheckpointException(path, "tensor " + e.getKey() + " holds " + d[i] + " at element " + i
+                            + ": a standard deviation must be positive");
+                }
+            }
+        }
     }
 
     /** The vocabulary the data gives must be the one the model was trained with. */

@@ -36,10 +36,17 @@ public final class Sampler {
     /** {@code count} names drawn with g, without the final '.'. */
     public List<String> sample(int count, TorchGenerator g) {
         List<String> names = new ArrayList<>(count);
-        for (int k = 0; k < count; k++) {
-            names.add(one(g));
-        }
+        sample(count, g, names::add);
         return names;
+    }
+
+    /** The same names, handed one by one to {@code sink} as they are drawn; stops early when it returns false. */
+    public void sample(int count, TorchGenerator g, java.util.function.Predicate<String> sink) {
+        for (int k = 0; k < count; k++) {
+            if (!sink.test(one(g))) {
+                return;
+            }
+        }
     }
 
     private String one(TorchGenerator g) {
