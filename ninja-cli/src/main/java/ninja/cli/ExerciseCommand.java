@@ -139,7 +139,7 @@ final class ExerciseCommand implements Runnable {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             if (!(timeout > 0 && timeout <= 3600)) {
-                throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
+                throw new Errors.UserError("--timeout must be more than 0 and at most 3600 seconds, got " + timeout);
             }
             Path file = ExerciseFiles.toGrade(path);
             String source = ExerciseFiles.read(file);

@@ -10,7 +10,9 @@ import sun.misc.SignalHandler;
  * Ctrl-C (SIGINT), SIGTERM and SIGHUP during training all ask the loop to stop after the current step; it then writes
  * a checkpoint, prints the command that resumes it and exits 128 + the signal's number (130, 143, 129). Further
  * signals are noted and ignored, so a fast double Ctrl-C cannot cut the checkpoint write short (SIGKILL still can,
- * and even then the write is atomic). The previous handlers come back on close.
+ * and even then the write is atomic). After the loop, once the checkpoint is written, a signal ends the process at
+ * once ({@link #exitAtOnce}): calibration can take minutes and loses nothing by stopping. The previous handlers
+ * come back on close.
  */
 final class Interrupts implements AutoCloseable {
     private static final String[] SIGNALS = {"INT", "TERM", "HUP"};
@@ -36,7 +38,23 @@ final class Interrupts implements AutoCloseable {
         return in;
     }
 
+    /**
+     * From now on a signal ends the process at once, after printing {@code note}: for the steps after the training
+     * loop (calibration, evaluation), which may run for minutes and whose input is already saved.
+     */
+    void exitAtOnce(String note) {
+        this.note = note;
+    }
+
+    private volatile String note;
+
     private void handle(Signal s) {
+        String now = note;
+        if (now != null) {
+            System.err.println("ninja: SIG" + s.getName() + ": " + now);
+            System.err.flush();
+            Runtime.getRuntime().halt(128 + s.getNumber());
+        }
         if (!exitCode.compareAndSet(0, 128 + s.getNumber())) {
             System.err.println("ninja: SIG" + s.getName() + ": already stopping, the checkpoint is being written");
         }

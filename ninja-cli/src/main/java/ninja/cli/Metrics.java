@@ -37,7 +37,12 @@ final class Metrics implements AutoCloseable {
         List<String> keep = new ArrayList<>();
         Metrics m;
         if (startStep > 0 && Files.isRegularFile(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new Errors.UserError(file + ": not valid UTF-8, not a metrics.csv this tool wrote; move it away to resume");
+            }
             for (int i = 1; i < lines.size(); i++) {
                 String[] f = lines.get(i).split(",", -1);
                 try {

@@ -152,6 +152,8 @@ final class TrainCommand implements Callable<Integer> {
             LossPlot.write(dir.resolve("loss.png"), metrics);
             return interrupted(ck, ckFile, dir, seconds, signals, stdout);
         }
+        // what follows only reads the saved model: a signal now may end the process at once, the checkpoint is whole
+        signals.exitAtOnce("stopped during calibration or evaluation; " + ckFile + " holds the model after the last step");
         ck = trainer.calibrated();
         write(ck, ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
@@ -182,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             stdout.flush();
         }
-        return signals.requested() ? signals.exitCode() : Main.OK;
+        return Main.OK;
     }
 
     /** A signal stopped the run: the checkpoint is written; say how to go on, exit 128 + the signal. */

@@ -75,7 +75,7 @@ class RunSafetyTest {
 
     @Test
     void thePrintedResumeCommandKeepsEveryFlagAndEndsWhereAStraightRunEnds(@TempDir Path tmp) throws Exception {
-        String[] flags = {"--hidden", "16", "--steps", "60000", "--eval-every", "7000", "--checkpoint-every", "9000",
+        String[] flags = {"--hidden", "16", "--steps", "30000", "--eval-every", "7000", "--checkpoint-every", "9000",
             "--samples", "3", "--quiet"};
         Path a = tmp.resolve("a");
         List<String> args = new ArrayList<>(List.of("train", "--data", CliRun.data(), "--out", a.toString()));
@@ -90,7 +90,7 @@ class RunSafetyTest {
         int code = CliProcess.exit(p);
         String printed = Files.readString(tmp.resolve("a.out"));
         if (code == 0) {
-            return;             // this machine finished 60,000 steps before the signal: nothing to resume
+            return;             // this machine finished 30,000 steps before the signal: nothing to resume
         }
         assertThat(code).as(printed + Files.readString(tmp.resolve("a.err"))).isEqualTo(143);
         String prefix = "resume with: '/opt/my ninja/ninja' train ";
