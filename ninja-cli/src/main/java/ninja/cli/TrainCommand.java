@@ -148,12 +148,12 @@ final class TrainCommand implements Callable<Integer> {
         // written before calibration and evaluation, the steps that need the most memory: the trained model is safe
         Checkpoint ck = trainer.checkpoint();
         write(ck, ckFile);
+        // from here on only the saved model is read: a signal now may end the process at once, the checkpoint is whole
+        signals.exitAtOnce("stopped; " + ckFile + " holds the model as of the last step");
         if (!done || signals.requested()) {
             LossPlot.write(dir.resolve("loss.png"), metrics);
             return interrupted(ck, ckFile, dir, seconds, signals, stdout);
         }
-        // what follows only reads the saved model: a signal now may end the process at once, the checkpoint is whole
-        signals.exitAtOnce("stopped during calibration or evaluation; " + ckFile + " holds the model after the last step");
         ck = trainer.calibrated();
         write(ck, ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);

@@ -138,6 +138,36 @@ class RunSafetyTest {
     }
 
     @Test
+    void theTrainedModelIsSavedBeforeCalibrationAndASignalThereEndsTheRunAtOnce(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("run");
+        Files.createDirectories(dir);
+        // calibrating 50,000 hidden units over the 182,625 training rows takes many seconds
+        ProcessBuilder pb = CliProcess.builder("train", "--data", CliRun.data(), "--hidden", "50000", "--steps", "2",
+                "--quiet", "--out", dir.toString());
+        pb.redirectOutput(tmp.resolve("run.out").toFile());
+        pb.redirectError(tmp.resolve("run.err").toFile());
+        Process p = pb.start();
+        Path ck = dir.resolve("checkpoint.safetensors");
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!Files.exists(ck) && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(500);                          // into the calibration (a signal just before is handled too)
+        CliProcess.signal(p, "TERM");
+        assertThat(CliProcess.exit(p)).as(out(dir)).isEqualTo(143);
+        assertThat(out(dir)).containsAnyOf("ninja: SIGTERM: stopped; " + ck + " holds the model as of the last step",
+                "interrupted (SIGTERM) after the last step, before calibration; checkpoint (running batchnorm statistics)"
+                + " written to " + ck);
+        assertThat(Checkpoint.read(ck).step()).isEqualTo(2);
+    }
+
+    @Test
+    void usageErrorsPointAtTheRightHelp() {
+        assertThat(CliRun.run("bogus").err()).endsWith("(see: ninja --help)\n");
+        assertThat(CliRun.run("exercise", "grade").err()).endsWith("(see: ninja exercise grade --help)\n");
+    }
+
+    @Test
     void defaultRunFoldersAreUniqueEvenInTheSameSecond(@TempDir Path tmp) throws Exception {
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {

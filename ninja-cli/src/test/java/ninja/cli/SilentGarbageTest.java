@@ -32,6 +32,15 @@ class SilentGarbageTest {
         assertThat(r.err()).startsWith("ninja: error: ").contains(contains);
     }
 
+    /** A checkpoint of a quick 20-step run in DIR/run. */
+    static Path smallCheckpoint(Path dir) {
+        Path run = dir.resolve("run");
+        CliRun r = CliRun.run("train", "--data", CliRun.data(), "--hidden", "16", "--steps", "20", "--quiet", "--out",
+                run.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        return run.resolve("checkpoint.safetensors");
+    }
+
     @Test
     void sizesBeyondJavasArraysAreRefusedBeforeStarting(@TempDir Path dir) {
         CliRun r = CliRun.run("train", "--data", CliRun.data(), "--batch", "1000000000", "--out", dir.resolve("r").toString());
@@ -78,10 +87,7 @@ class SilentGarbageTest {
 
     @Test
     void checkpointsHoldingNanInfinityOrABadStdAreRefusedNamingTheTensor(@TempDir Path dir) throws Exception {
-        Path run = dir.resolve("run");
-        assertThat(CliRun.run("train", "--data", CliRun.data(), "--hidden", "16", "--steps", "20", "--quiet", "--out",
-                run.toString()).code()).isZero();
-        Path good = run.resolve("checkpoint.safetensors");
+        Path good = smallCheckpoint(dir);
         Safetensors.Contents c = Safetensors.read(good);
         Object[][] cases = {{"W1", Float.NaN, "tensor W1 holds NaN at element 3"},
             {"b2", Float.POSITIVE_INFINITY, "tensor b2 holds Infinity at element 3"},
@@ -136,10 +142,7 @@ class SilentGarbageTest {
 
     @Test
     void aFailingStdoutIsAnErrorNotASilentSuccess(@TempDir Path dir) throws Exception {
-        Path run = dir.resolve("run");
-        assertThat(CliRun.run("train", "--data", CliRun.data(), "--hidden", "16", "--steps", "20", "--quiet", "--out",
-                run.toString()).code()).isZero();
-        Path ck = run.resolve("checkpoint.safetensors");
+        Path ck = smallCheckpoint(dir);
         // in-process: a writer failing like a full disk
         Writer full = new Writer() {
             @Override
@@ -173,10 +176,8 @@ class SilentGarbageTest {
     @Test
     @Timeout(90)
     void sampleStopsWhenItsReaderGoesAway(@TempDir Path dir) throws Exception {
-        Path run = dir.resolve("run");
-        assertThat(CliRun.run("train", "--data", CliRun.data(), "--hidden", "16", "--steps", "20", "--quiet", "--out",
-                run.toString()).code()).isZero();
-        Process p = CliProcess.builder("sample", run.resolve("checkpoint.safetensors").toString(), "-n", "100000000")
+        Path ck = smallCheckpoint(dir);
+        Process p = CliProcess.builder("sample", ck.toString(), "-n", "100000000")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(r.readLine()).isNotNull();
