@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import ninja.data.Names;
 import ninja.data.Splits;
 import ninja.io.Checkpoint;
 import ninja.train.Evaluation;
@@ -37,7 +38,10 @@ final class EvalCommand implements Callable<Integer> {
             return WaveNetCommands.eval(out, checkpoint, model, spec.commandLine().getParseResult(), json);
         }
         Checkpoint ck = CheckpointOptions.load(checkpoint, model, spec.commandLine().getParseResult());
-        Splits s = CheckpointOptions.splits(checkpoint, ck, model.names());
+        Names names = model.names();
+        Splits s = CheckpointOptions.splits(checkpoint, ck, names);
+        s.requireNonEmpty(names.source());
+        MemoryCheck.forEvaluation(ck.config(), ck.vocab().size());
         Map<String, Object> m = new LinkedHashMap<>();
         for (String split : new String[] {"train", "val", "test"}) {
             m.put(split, Evaluation.loss(ck.params(), s.split(split)));

@@ -168,7 +168,7 @@ final class ExerciseCommand implements Runnable {
         /** The file to grade, once the options are known good (checked before a child JVM is started). */
         private Path validated() {
             if (!(timeout > 0 && timeout <= 3600)) {
-                throw new Errors.UserError("--timeout must be between 0 and 3600 seconds, got " + timeout);
+                throw new Errors.UserError("--timeout must be more than 0 and at most 3600 seconds, got " + timeout);
             }
             Path file = ExerciseFiles.toGrade(path);
             ReferenceLoader.className(reference); // a wrong name fails before the compile

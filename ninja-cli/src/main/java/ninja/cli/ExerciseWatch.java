@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import ninja.exercise.ExerciseFiles;
@@ -46,8 +45,7 @@ final class ExerciseWatch {
     }
 
     int run() {
-        AtomicBoolean stop = new AtomicBoolean();
-        try (Interrupts ignored = Interrupts.install(stop)) {
+        try (Interrupts signals = Interrupts.install()) {
             Thread warm = warmUp(ExerciseFiles.read(file));
             GradeSession session = start.get();
             session.result(); // the reference, once, while the compiler warms up
@@ -61,14 +59,14 @@ final class ExerciseWatch {
                 long t0 = System.nanoTime();
                 grade(session, new String(content, StandardCharsets.UTF_8), t0);
                 out.flush();
-                content = watch.next(() -> stop.get() || Thread.currentThread().isInterrupted());
+                content = watch.next(() -> signals.requested() || Thread.currentThread().isInterrupted());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         out.println("stopped watching " + file);
         out.flush();
-        return Main.INTERRUPTED;
+        return Main.INTERRUPTED;   // Ctrl-C is the only way out
     }
 
     /**

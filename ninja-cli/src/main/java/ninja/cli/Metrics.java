@@ -1,6 +1,6 @@
 package ninja.cli;
 
-import java.io.BufferedWriter;
+import java.io.OutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +13,9 @@ import java.util.List;
  * DIR/metrics.csv: {@code step,lr,loss,val_loss}, one row per step (0-based step i, the lr it used, the batch loss
  * before its update); val_loss is filled on the rows after which the validation split was evaluated. Resuming into
  * the same directory keeps the rows before the resumed step. The losses are also kept in memory for the plot.
+ *
+ * <p>Only whole lines reach the file: rows collect in memory and go out in one write(2) of complete lines (every
+ * 8 KiB, and on flush), so a run killed at any moment leaves a file that ends with a full row.
  */
 final class Metrics implements AutoCloseable {
     static final String HEADER = "step,lr,loss,val_loss";
@@ -20,10 +23,12 @@ final class Metrics implements AutoCloseable {
     final List<Float> losses = new ArrayList<>();
     final List<Integer> valSteps = new ArrayList<>();
     final List<Float> valLosses = new ArrayList<>();
-    private final BufferedWriter w;
+    private static final int CHUNK = 8192;
+    private final OutputStream w;
+    private final StringBuilder lines = new StringBuilder();
     private String pending;
 
-    private Metrics(BufferedWriter w) {
+    private Metrics(OutputStream w) {
         this.w = w;
     }
 
@@ -32,7 +37,12 @@ final class Metrics implements AutoCloseable {
         List<String> keep = new ArrayList<>();
         Metrics m;
         if (startStep > 0 && Files.isRegularFile(file)) {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new Errors.UserError(file + ": not valid UTF-8, not a metrics.csv this tool wrote; move it away to resume");
+            }
             for (int i = 1; i < lines.size(); i++) {
                 String[] f = lines.get(i).split(",", -1);
                 try {
@@ -44,9 +54,8 @@ final class Metrics implements AutoCloseable {
                 }
             }
         }
-        m = new Metrics(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
-        m.w.write(HEADER);
-        m.w.newLine();
+        m = new Metrics(Files.newOutputStream(file));
+        m.line(HEADER);
         for (String line : keep) {
             String[] f = line.split(",", -1);
             m.losses.add(Float.parseFloat(f[2]));
@@ -54,9 +63,9 @@ final class Metrics implements AutoCloseable {
                 m.valSteps.add(Integer.parseInt(f[0]) + 1);
                 m.valLosses.add(Float.parseFloat(f[3]));
             }
-            m.w.write(line);
-            m.w.newLine();
+            m.line(line);
         }
+        m.writeLines();
         // keep the plot's x axis aligned with the steps if the old file had gaps
         while (m.losses.size() < startStep) {
             m.losses.add(Float.NaN);
@@ -81,23 +90,31 @@ final class Metrics implements AutoCloseable {
 
     private void flushPending() {
         if (pending != null) {
-            try {
-                w.write(pending);
-                w.newLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            line(pending);
             pending = null;
+            if (lines.length() >= CHUNK) {
+                writeLines();
+            }
         }
+    }
+
+    private void line(String row) {
+        lines.append(row).append('\n');
+    }
+
+    /** One write of whole lines. */
+    private void writeLines() {
+        try {
+            w.write(lines.toString().getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("metrics.csv: cannot write: " + e.getMessage(), e);
+        }
+        lines.setLength(0);
     }
 
     void flush() {
         flushPending();
-        try {
-            w.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writeLines();
     }
 
     @Override

@@ -1,7 +1,6 @@
 package ninja.cli;
 
 import java.nio.file.Path;
-import java.util.Map;
 import ninja.data.DataLocator;
 import ninja.data.Names;
 import ninja.io.WaveNetCheckpoint;
@@ -12,7 +11,7 @@ import picocli.CommandLine.Option;
 /** The options every model command shares: which data, which configuration, and size overrides. */
 final class ModelOptions {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "names file (default: $NINJA_DATA, ./names.txt, the cached copy, or a one-time download)")
+            description = "names file (default: $NINJA_DATA, else ./names.txt, else the copy built into the jar)")
     Path data;
 
     @Option(names = "--config", defaultValue = "notebook",
@@ -53,9 +52,6 @@ final class ModelOptions {
     }
 
     Names names() {
-        Map<String, String> env = System.getenv();
-        DataLocator locator = new DataLocator(env, Path.of(""), DataLocator.defaultCacheDir(env),
-                new Downloads.ProgressDownloader());
-        return Names.read(locator.locate(data));
+        return new DataLocator(System.getenv(), Path.of("")).load(data);
     }
 }

@@ -2,7 +2,6 @@ package ninja.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import ninja.io.Checkpoint;
@@ -44,11 +43,15 @@ final class SampleCommand implements Callable<Integer> {
             return WaveNetCommands.sample(out, checkpoint, count, ownSeed ? seed : null, json);
         }
         Checkpoint ck = Checkpoint.read(checkpoint);
-        List<String> names = new Sampler(ck.params(), ck.vocab()).sample(count, new TorchGenerator(seed));
+        Sampler sampler = new Sampler(ck.params(), ck.vocab());
         if (json) {
-            Json.print(out, Map.of("names", names));
+            Json.print(out, Map.of("names", sampler.sample(count, new TorchGenerator(seed))));
         } else {
-            names.forEach(out::println);
+            // printed as drawn, and stopped as soon as stdout fails (a full disk, or `| head` having read enough)
+            sampler.sample(count, new TorchGenerator(seed), name -> {
+                out.println(name);
+                return !out.checkError();
+            });
         }
         return Main.OK;
     }

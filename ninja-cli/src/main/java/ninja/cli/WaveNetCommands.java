@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import ninja.data.Names;
 import ninja.data.Splits;
@@ -119,11 +118,15 @@ final class WaveNetCommands {
         } else {
             g.manualSeed(seed);
         }
-        List<String> names = SequentialEval.sample(ck.model(), ck.vocab(), ck.config().blockSize(), count, g);
         if (json) {
-            Json.print(out, Map.of("names", names));
+            Json.print(out, Map.of("names", SequentialEval.sample(ck.model(), ck.vocab(), ck.config().blockSize(),
+                    count, g)));
         } else {
-            names.forEach(out::println);
+            // printed as drawn, and stopped as soon as stdout fails (a full disk, or `| head` having read enough)
+            SequentialEval.sample(ck.model(), ck.vocab(), ck.config().blockSize(), count, g, name -> {
+                out.println(name);
+                return !out.checkError();
+            });
         }
         return Main.OK;
     }

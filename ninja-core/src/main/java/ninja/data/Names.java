@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,8 +17,9 @@ import java.util.List;
  * The words of a names file, one per line (the notebook's {@code open('names.txt').read().splitlines()}).
  *
  * <p>LF and CRLF endings are accepted. Blank lines are skipped and counted. Input that would silently corrupt
- * training is refused with file, line and column: invalid UTF-8, a '.' inside a name ('.' is the end token),
- * a file with no names.
+ * training is refused with file, line and column: invalid UTF-8, a '.' inside a name ('.' is the end token), a
+ * line of only spaces, a file with no names. A UTF-8 byte order mark at the start is dropped (it is not a character
+ * of the first name).
  */
 public record Names(String source, List<String> words, int blankLines) {
 
@@ -26,11 +28,14 @@ public record Names(String source, List<String> words, int blankLines) {
     }
 
     public static Names read(Path path) {
+        InputFiles.requireRegular(path, null);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new DataException(path + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw new DataException(path + ": permission denied");
         } catch (IOException e) {
             throw new DataException(path + ": cannot read: " + e.getMessage(), e);
         }
@@ -41,7 +46,9 @@ public record Names(String source, List<String> words, int blankLines) {
         List<String> words = new ArrayList<>();
         int blank = 0;
         int line = 1;
-        int start = 0;
+        // a UTF-8 byte order mark (EF BB BF), as some editors write: not part of the first name
+        int start = bytes.length >= 3 && (bytes[0] & 0xff) == 0xef && (bytes[1] & 0xff) == 0xbb
+                && (bytes[2] & 0xff) == 0xbf ? 3 : 0;
         while (start < bytes.length) {
             int end = start;
             while (end < bytes.length && bytes[end] != '\n') {
@@ -94,6 +101,10 @@ public record Names(String source, List<String> words, int blankLines) {
     }
 
     private static void checkWord(String source, int line, String word) {
+        if (word.isBlank()) {
+            throw new DataException(String.format("%s:%d: a line of only whitespace (%d characters): not a name; "
+                    + "remove it or leave it empty", source, line, word.length()));
+        }
         int dot = word.indexOf('.');
         if (dot >= 0) {
             int column = word.codePointCount(0, dot) + 1;

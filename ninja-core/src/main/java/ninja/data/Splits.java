@@ -29,6 +29,23 @@ public record Splits(Vocabulary vocab, List<String> shuffled, ContextDataset tra
                 ContextDataset.build(shuffled.subList(n2, shuffled.size()), vocab, blockSize));
     }
 
+    /**
+     * Every split must hold at least one name, or training fails late (an empty train split cannot draw a batch, an
+     * empty val or test split cannot be evaluated). With the notebook's 80/10/10 cut that takes 6 names.
+     */
+    public void requireNonEmpty(String source) {
+        int n = shuffled.size(), n1 = (int) (0.8 * n), n2 = (int) (0.9 * n);
+        int[] words = {n1, n2 - n1, n - n2};
+        String[] names = {"train", "val", "test"};
+        for (int i = 0; i < 3; i++) {
+            if (words[i] == 0) {
+                throw new DataException(String.format("%s: the %s split is empty (%d names give train %d, val %d, test %d"
+                        + " names: the notebook's 80/10/10 split); give at least 6 names", source, names[i], n, words[0],
+                        words[1], words[2]));
+            }
+        }
+    }
+
     public ContextDataset split(String name) {
         return switch (name) {
             case "train" -> train;

@@ -44,6 +44,28 @@ public final class AtomicFile {
         }
     }
 
+    /**
+     * Deletes the temporary files a killed writer of {@code target} left behind ({@code .NAME.<hex>.tmp}); call it
+     * only while no other process can be writing {@code target} (under the run's lock). Returns how many went.
+     */
+    public static int removeStale(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        String prefix = "." + target.getFileName() + ".";
+        int removed = 0;
+        try (var entries = Files.newDirectoryStream(dir, e -> {
+            String n = e.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp")
+                    && n.substring(prefix.length(), n.length() - 4).matches("[0-9a-f]{1,16}");
+        })) {
+            for (Path p : entries) {
+                if (Files.deleteIfExists(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
     /** Makes the rename itself durable; not every platform can open a directory, so this is best effort. */
     private static void syncDirectory(Path dir) {
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {

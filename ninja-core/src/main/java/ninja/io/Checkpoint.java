@@ -21,7 +21,7 @@ import ninja.train.Schedule;
  * configuration, the vocabulary, the step, the learning-rate schedule and the generator state.
  */
 public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Tensor runningMean, Tensor runningStd,
-        int step, Schedule schedule, long[] generator) {
+        int step, Schedule schedule, long[] generator) implements Saved {
 
     public static final String FORMAT = "backprop-ninja-checkpoint";
     public static final String VERSION = "1";
@@ -41,6 +41,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         return p;
     }
 
+    @Override
     public void write(Path path) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>(params.byName());
         if (calibrated()) {
@@ -83,7 +84,12 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         Vocabulary vocab;
         Schedule schedule;
         try {
-            cfg = new Config(need(path, m, "config"), intOf(path, m, "n_embd"), intOf(path, m, "n_hidden"),
+            String name = need(path, m, "config");
+            if (!Config.NAMES.contains(name)) {
+                throw new IllegalArgumentException("unknown config \"" + name + "\" (this build knows "
+                        + String.join(", ", Config.NAMES) + ")");
+            }
+            cfg = new Config(name, intOf(path, m, "n_embd"), intOf(path, m, "n_hidden"),
                     intOf(path, m, "block_size"), intOf(path, m, "batch_size"), Long.parseLong(need(path, m, "seed")),
                     Config.BnInit.valueOf(need(path, m, "bn_init").toUpperCase()));
             vocab = Vocabulary.fromString(need(path, m, "vocabulary"));
@@ -116,6 +122,7 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         if (t.size() != expected) {
             throw new CheckpointException(path, t.size() + " tensors, expected " + expected + ": " + t.keySet());
         }
+        checkValues(path, t);
         return new Checkpoint(cfg, vocab, p, rm, rs, step, schedule, gen);
     }
 
@@ -128,6 +135,27 @@ public record Checkpoint(Config config, Vocabulary vocab, Parameters params, Ten
         if (!VERSION.equals(m.get("format_version"))) {
             throw new CheckpointException(path, "checkpoint format version " + m.get("format_version") + ", this build reads "
                     + VERSION);
+        }
+    }
+
+    /**
+     * A model with NaN or infinity inside evaluates to NaN and samples empty names; a standard deviation at or below
+     * zero is not one. Refused on load, naming the tensor and the first bad element.
+     */
+    private static void checkValues(Path path, Map<String, Tensor> t) {
+        for (var e : t.entrySet()) {
+            float[] d = e.getValue().data();
+            boolean std = e.getKey().startsWith("bnstd");
+            for (int i = 0; i < d.length; i++) {
+                if (!Float.isFinite(d[i])) {
+                    throw new CheckpointException(path, "tensor " + e.getKey() + " holds " + d[i] + " at element " + i
+                            + " (flat index): a diverged or damaged model");
+                }
+                if (std && d[i] <= 0) {
+                    throw new CheckpointException(path, "tensor " + e.getKey() + " holds " + d[i] + " at element " + i
+                            + ": a standard deviation must be positive");
+                }
+            }
         }
     }
 

@@ -79,6 +79,10 @@ public final class Safetensors {
     }
 
     public static Contents read(Path path) {
+        String kind = ninja.data.InputFiles.kind(path);
+        if (kind != null) {
+            throw new CheckpointException(path, kind);       // before opening: a FIFO would block forever
+        }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);

@@ -23,10 +23,11 @@ import ninja.train.Schedule;
  * keeps drawing from for batches and then for samples).
  */
 public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequential model, int step, Schedule schedule,
-        long[] generator) {
+        long[] generator) implements Saved {
 
     public static final String CONFIG = "wavenet";
 
+    @Override
     public void write(Path path) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Param p : all(model)) {
@@ -52,6 +53,16 @@ public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequenti
         }
         m.put("generator", g.toString());
         Safetensors.write(path, tensors, m);
+    }
+
+    /** A copy whose tensors training no longer changes. */
+    public WaveNetCheckpoint copy() {
+        Sequential m = WaveNet.build(config, vocab.size(), new TorchGenerator(config.seed()));
+        List<Param> to = all(m), from = all(model);
+        for (int i = 0; i < to.size(); i++) {
+            System.arraycopy(from.get(i).value.data(), 0, to.get(i).value.data(), 0, to.get(i).numel());
+        }
+        return new WaveNetCheckpoint(config, vocab, m, step, schedule, generator.clone());
     }
 
     /** Parameters, then running statistics, in layer order. */

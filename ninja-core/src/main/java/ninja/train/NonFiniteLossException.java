@@ -1,6 +1,6 @@
 package ninja.train;
 
-/** Training diverged: a loss (or a parameter about to be saved) is NaN or infinite. */
+/** Training diverged: a loss (or a parameter about to be saved) is NaN or infinite, or far above where it began. */
 public class NonFiniteLossException extends RuntimeException {
     private final int step;
 

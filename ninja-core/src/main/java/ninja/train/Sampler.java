@@ -33,6 +33,11 @@ public final class Sampler {
         return SequentialEval.sample(Mlp.layers(p), vocab, p.blockSize(), count, g);
     }
 
+    /** The same names, handed one by one to {@code sink} as they are drawn; stops early when it returns false. */
+    public void sample(int count, TorchGenerator g, java.util.function.Predicate<String> sink) {
+        SequentialEval.sample(Mlp.layers(p), vocab, p.blockSize(), count, g, sink);
+    }
+
     /**
      * In place: {@code exp(x - max) * (1 / sum)}, in float, as ATen's softmax over the last dimension computes it
      * (the reciprocal of the sum, then a multiply); its vectorised sum may round differently in the last bit.

@@ -124,6 +124,14 @@ public final class SequentialEval {
      * {@link Sampler#MAX_LENGTH} characters, so a degenerate model cannot loop forever).
      */
     public static List<String> sample(Sequential model, Vocabulary vocab, int blockSize, int count, TorchGenerator g) {
+        List<String> names = new ArrayList<>(count);
+        sample(model, vocab, blockSize, count, g, names::add);
+        return names;
+    }
+
+    /** The same names, handed one by one to {@code sink} as they are drawn; stops early when it returns false. */
+    public static void sample(Sequential model, Vocabulary vocab, int blockSize, int count, TorchGenerator g,
+            java.util.function.Predicate<String> sink) {
         Tensor x = Tensor.zeros(1, blockSize);
         Sequential.SequentialPlan plan = model.plan(x.shape());
         int v = model.outShape(x.shape())[1];
@@ -131,7 +139,6 @@ public final class SequentialEval {
             throw new IllegalArgumentException("vocabulary of " + vocab.size() + " characters, model of " + v);
         }
         float[] probs = new float[v];
-        List<String> names = new ArrayList<>(count);
         for (int k = 0; k < count; k++) {
             int[] context = new int[blockSize];                          // context = [0] * block_size
             int[] out = new int[Sampler.MAX_LENGTH];
@@ -150,8 +157,9 @@ public final class SequentialEval {
                 context[blockSize - 1] = ix;
                 out[len++] = ix;
             }
-            names.add(vocab.decode(out, len));
+            if (!sink.test(vocab.decode(out, len))) {
+                return;
+            }
         }
-        return names;
     }
 }

@@ -30,7 +30,11 @@ public final class Trainer {
         default void onEval(int step, float valLoss) {
         }
 
-        /** Called every checkpointEvery steps (not at the end, the caller writes the final one). */
+        /**
+         * The state after every checkpointEvery-th step (not at the end: the caller writes the final one), handed over
+         * once the {@value Divergence#WINDOW} steps after it ran without divergence, so that a kept checkpoint is
+         * always one from before a divergence.
+         */
         default void onCheckpoint(int step, Checkpoint ck) {
         }
     }
@@ -82,21 +86,21 @@ public final class Trainer {
 
     /**
      * Trains until {@code totalSteps} steps are done or {@code stop} says so (checked after each step).
-     * Returns true when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss.
+     * Returns true when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss, or when the
+     * loss climbs far above where the run began ({@link Divergence}).
      */
     public boolean run(int totalSteps, int evalEvery, int checkpointEvery, Listener l, BooleanSupplier stop) {
         int bs = cfg.batchSize(), block = cfg.blockSize();
         TrainStep ts = new TrainStep(p, bs);
         Batch b = new Batch(new int[bs * block], new int[bs], block);
         int[] ix = new int[bs];
+        Divergence divergence = new Divergence(splits.vocab().size());
+        Checkpoint pending = null;
         while (step < totalSteps) {
             b.drawInto(splits.train(), g, ix);
             float lr = schedule.at(step);
             float loss = ts.step(b, lr);
-            if (!Float.isFinite(loss)) {
-                throw new NonFiniteLossException(step, "the loss is " + loss + " at step " + step + " (lr " + lr
-                        + "): training diverged; try a smaller --lr");
-            }
+            divergence.check(step, loss, lr);
             // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
             // variance overflows first: its running statistics are 2 x n_hidden floats, cheap to watch every step.
             if (!allFinite(p.bnmean.data()) || !allFinite(p.bnstd.data())) {
@@ -110,9 +114,13 @@ public final class Trainer {
                 ts.syncParameters();
                 l.onEval(step, (float) Evaluation.loss(p, splits.val()));
             }
-            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps) {
+            if (pending != null && step - pending.step() >= Divergence.WINDOW) {
+                l.onCheckpoint(pending.step(), pending);
+                pending = null;
+            }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps && pending == null) {
                 ts.syncParameters();
-                l.onCheckpoint(step, checkpoint());
+                pending = checkpoint();
             }
             if (stop.getAsBoolean()) {
                 ts.syncParameters();

@@ -92,14 +92,13 @@ public final class WaveNetTrainer {
         SequentialStep ts = new SequentialStep(model, bs, block);
         Batch b = new Batch(new int[bs * block], new int[bs], block);
         int[] ix = new int[bs];
+        Divergence divergence = new Divergence(splits.vocab().size());
+        WaveNetCheckpoint pending = null;
         while (step < totalSteps) {
             b.drawInto(splits.train(), g, ix);
             float lr = schedule.at(step);
             float loss = ts.step(b, lr);
-            if (!Float.isFinite(loss)) {
-                throw new NonFiniteLossException(step, "the loss is " + loss + " at step " + step + " (lr " + lr
-                        + "): training diverged; try a smaller --lr");
-            }
+            divergence.check(step, loss, lr);
             l.onStep(step, lr, loss);
             step++;
             // the last Linear's plan keeps its weight transposed: write it back before anything reads the model
@@ -107,9 +106,14 @@ public final class WaveNetTrainer {
                 ts.syncParameters();
                 l.onEval(step, (float) SequentialEval.loss(model, splits.val()));
             }
-            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps) {
+            // a checkpoint is handed over only after a window of healthy steps: never one from a diverging run
+            if (pending != null && step - pending.step() >= Divergence.WINDOW) {
+                l.onCheckpoint(pending.step(), pending);
+                pending = null;
+            }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps && pending == null) {
                 ts.syncParameters();
-                l.onCheckpoint(step, checkpoint());
+                pending = checkpoint().copy();
             }
             if (stop.getAsBoolean()) {
                 ts.syncParameters();
@@ -120,7 +124,7 @@ public final class WaveNetTrainer {
         return true;
     }
 
-    /** The state now; refuses a model with a NaN or infinite value anywhere. */
+    /** The state now (sharing the live model: write it before training goes on, or {@link WaveNetCheckpoint#copy}). */
     public WaveNetCheckpoint checkpoint() {
         for (Param p : model.params()) {
             checkFinite(p);

@@ -3,7 +3,6 @@ package ninja.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,63 +13,48 @@ import org.junit.jupiter.api.io.TempDir;
 class DataLocatorTest {
 
     @Test
-    void orderIsFlagThenEnvThenWorkDirThenCache(@TempDir Path dir) throws IOException {
+    void orderIsFlagThenEnvThenWorkDirThenEmbedded(@TempDir Path dir) throws IOException {
         Path work = Files.createDirectories(dir.resolve("work"));
-        Path cache = Files.createDirectories(dir.resolve("cache"));
         Path flag = Files.writeString(dir.resolve("flag.txt"), "a\n");
         Path env = Files.writeString(dir.resolve("env.txt"), "b\n");
-        DataLocator.Downloader never = (url, len) -> {
-            throw new AssertionError("must not download");
-        };
-        DataLocator withEnv = new DataLocator(Map.of("NINJA_DATA", env.toString()), work, cache, never);
+        DataLocator withEnv = new DataLocator(Map.of("NINJA_DATA", env.toString()), work);
         assertThat(withEnv.locate(flag)).isEqualTo(flag);
         assertThat(withEnv.locate(null)).isEqualTo(env);
-        DataLocator noEnv = new DataLocator(Map.of(), work, cache, never);
-        Files.writeString(cache.resolve("names.txt"), "c\n");
-        assertThat(noEnv.locate(null)).isEqualTo(cache.resolve("names.txt"));
+        DataLocator noEnv = new DataLocator(Map.of("NINJA_DATA", " "), work);
+        assertThat(noEnv.locate(null)).isNull();
+        assertThat(noEnv.load(null).source()).isEqualTo(EmbeddedNames.SOURCE);
         Files.writeString(work.resolve("names.txt"), "d\n");
         assertThat(noEnv.locate(null)).isEqualTo(work.resolve("names.txt"));
+        assertThat(noEnv.load(null).words()).containsExactly("d");
     }
 
     @Test
-    void missingExplicitFilesNameTheirSource(@TempDir Path dir) {
-        DataLocator l = new DataLocator(Map.of("NINJA_DATA", dir.resolve("x").toString()), dir, dir, null);
-        assertThatThrownBy(() -> l.locate(dir.resolve("y"))).hasMessageContaining("given by --data");
-        assertThatThrownBy(() -> l.locate(null)).hasMessageContaining("given by NINJA_DATA");
+    void missingExplicitFilesNameTheirSource(@TempDir Path dir) throws IOException {
+        DataLocator l = new DataLocator(Map.of("NINJA_DATA", dir.resolve("x").toString()), dir);
+        assertThatThrownBy(() -> l.locate(dir.resolve("y"))).hasMessage(dir.resolve("y") + ": no such file (given by --data)");
+        assertThatThrownBy(() -> l.locate(null)).hasMessage(dir.resolve("x") + ": no such file (given by NINJA_DATA)");
+        assertThatThrownBy(() -> l.locate(dir)).hasMessage(dir + ": a directory, not a file (given by --data)");
+        // a ./names.txt that is not a file is reported, not skipped in favour of the embedded copy
+        Files.createDirectory(dir.resolve("names.txt"));
+        assertThatThrownBy(() -> new DataLocator(Map.of(), dir).locate(null))
+                .hasMessageContaining("a directory, not a file (found in the working directory)");
     }
 
     @Test
-    void offlineWithNoFileTellsHowToGetIt(@TempDir Path dir) {
-        DataLocator l = new DataLocator(Map.of(), dir, dir.resolve("cache"), (url, len) -> {
-            throw new IOException("no network");
-        });
-        assertThatThrownBy(() -> l.locate(null)).isInstanceOf(DataException.class)
-                .hasMessageContaining("no names.txt found").hasMessageContaining("--data")
-                .hasMessageContaining("NINJA_DATA").hasMessageContaining(DataLocator.URL);
-        assertThat(dir.resolve("cache")).isEmptyDirectory();
+    void theEmbeddedCopyIsTheLecturesFile() {
+        byte[] bytes = EmbeddedNames.bytes();
+        assertThat(EmbeddedNames.md5(bytes)).isEqualTo("401b3c4cac9e28a586ed15e81256680d");
+        Names n = EmbeddedNames.load();
+        assertThat(n.words()).hasSize(32_033);
+        assertThat(n.words().subList(0, 3)).containsExactly("emma", "olivia", "ava");
+        assertThat(EmbeddedNames.class.getResource("names.txt.LICENSE")).isNotNull();
     }
 
     @Test
-    void downloadWithWrongChecksumIsNotCached(@TempDir Path dir) {
-        Path cache = dir.resolve("cache");
-        DataLocator l = new DataLocator(Map.of(), dir, cache, (url, len) -> new ByteArrayInputStream("evil\n".getBytes()));
-        assertThatThrownBy(() -> l.locate(null)).hasMessageContaining("SHA-256");
-        assertThat(cache.resolve("names.txt")).doesNotExist();
-        assertThat(cache).isEmptyDirectory();
-    }
-
-    @Test
-    void verifiedDownloadIsCachedOnce(@TempDir Path dir) throws IOException {
-        byte[] real = Files.readAllBytes(ninja.testing.TestData.namesPath());
-        Path cache = dir.resolve("cache");
-        int[] calls = {0};
-        DataLocator l = new DataLocator(Map.of(), dir, cache, (url, len) -> {
-            calls[0]++;
-            return new ByteArrayInputStream(real);
-        });
-        assertThat(l.locate(null)).isEqualTo(cache.resolve("names.txt"));
-        assertThat(l.locate(null)).isEqualTo(cache.resolve("names.txt"));
-        assertThat(calls[0]).isEqualTo(1);
-        assertThat(Files.readAllBytes(cache.resolve("names.txt"))).isEqualTo(real);
+    void aDamagedEmbeddedCopyIsRefused() {
+        byte[] bytes = EmbeddedNames.bytes();
+        bytes[0] = 'x';
+        assertThatThrownBy(() -> EmbeddedNames.verified(bytes, EmbeddedNames.MD5)).isInstanceOf(DataException.class)
+                .hasMessageContaining("MD5 ").hasMessageContaining("expected 401b3c4cac9e28a586ed15e81256680d");
     }
 }

@@ -18,9 +18,36 @@ class NamesTest {
 
     @Test
     void acceptsCrlfAndSkipsAndCountsBlankLines() {
-        Names n = parse("emma\r\nolivia\n\n  \nava\r\n\r\n");
-        assertThat(n.words()).containsExactly("emma", "olivia", "  ", "ava");
+        Names n = parse("emma\r\nolivia\n\nava\r\n\r\n");
+        assertThat(n.words()).containsExactly("emma", "olivia", "ava");
         assertThat(n.blankLines()).isEqualTo(2);
+    }
+
+    @Test
+    void aLineOfOnlySpacesIsRefusedNamingTheLine() {
+        assertThatThrownBy(() -> parse("emma\nolivia\n  \nava\n")).isInstanceOf(DataException.class)
+                .hasMessageStartingWith("names.txt:3: a line of only whitespace");
+        assertThatThrownBy(() -> parse("emma\n\t\r\n")).hasMessageStartingWith("names.txt:2: a line of only whitespace");
+    }
+
+    @Test
+    void aByteOrderMarkIsDroppedNotAVocabularyCharacter() {
+        Names n = parse("\uFEFFemma\nava\n");
+        assertThat(n.words()).containsExactly("emma", "ava");
+        assertThat(Vocabulary.of(n.words()).chars()).isEqualTo(".aemv");
+        // only at the very start: elsewhere it is a character like any other
+        assertThat(parse("emma\n\uFEFFava\n").words()).containsExactly("emma", "\uFEFFava");
+    }
+
+    @Test
+    void directoriesDevicesAndFifosAreNamedAsWhatTheyAre(@TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Names.read(dir)).isInstanceOf(DataException.class)
+                .hasMessage(dir + ": a directory, not a file");
+        assertThatThrownBy(() -> Names.read(Path.of("/dev/null"))).hasMessage("/dev/null: a character device, not a regular file");
+        Path fifo = dir.resolve("fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        // reading a FIFO would block forever: refused before opening it
+        assertThatThrownBy(() -> Names.read(fifo)).hasMessage(fifo + ": a FIFO (named pipe), not a regular file");
     }
 
     @Test

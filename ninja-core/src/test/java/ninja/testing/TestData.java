@@ -1,35 +1,46 @@
 package ninja.testing;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import ninja.data.EmbeddedNames;
 import ninja.data.Names;
 
-/** Where tests find the real names.txt: NINJA_DATA, else ../shared/data/names.txt from the repository root. */
+/**
+ * The real names.txt for tests: {@code NINJA_DATA} if set, else the copy embedded in ninja-core (so the suite needs
+ * no shared folder and no network).
+ */
 public final class TestData {
     private static Names cached;
+    private static Path file;
 
     private TestData() {
     }
 
-    public static Path namesPath() {
+    /** A file holding the data, for code that takes a path (the embedded copy is written once to a temporary file). */
+    public static synchronized Path namesPath() {
         String env = System.getenv("NINJA_DATA");
         if (env != null && !env.isBlank()) {
             return Path.of(env);
         }
-        String root = System.getProperty("ninja.root");
-        Path base = root != null ? Path.of(root) : Path.of("").toAbsolutePath();
-        for (Path p = base; p != null; p = p.getParent()) {
-            Path candidate = p.resolve("../shared/data/names.txt").normalize();
-            if (Files.isRegularFile(candidate)) {
-                return candidate;
+        if (file == null) {
+            try {
+                Path dir = Files.createTempDirectory("ninja-testdata");
+                file = Files.write(dir.resolve("names.txt"), EmbeddedNames.bytes());
+                file.toFile().deleteOnExit();
+                dir.toFile().deleteOnExit();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }
-        throw new IllegalStateException("names.txt not found: set NINJA_DATA or provide ../shared/data/names.txt");
+        return file;
     }
 
     public static synchronized Names names() {
         if (cached == null) {
-            cached = Names.read(namesPath());
+            String env = System.getenv("NINJA_DATA");
+            cached = env != null && !env.isBlank() ? Names.read(Path.of(env)) : EmbeddedNames.load();
         }
         return cached;
     }

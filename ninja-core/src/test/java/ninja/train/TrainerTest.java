@@ -62,7 +62,7 @@ class TrainerTest {
     }
 
     @Test
-    void stopsAtTheFirstNonFiniteLossNamingTheStep() {
+    void stopsAtTheFirstDivergedLossNamingTheStep() {
         Trainer t = Trainer.fresh(SMALL, splits(), new Schedule(1e6f, 1e6f, 0));
         List<Integer> seen = new ArrayList<>();
         Trainer.Listener l = new Trainer.Listener() {
@@ -72,7 +72,7 @@ class TrainerTest {
             }
         };
         assertThatThrownBy(() -> t.run(5_000, 0, 0, l, () -> false)).isInstanceOf(NonFiniteLossException.class)
-                .hasMessageMatching("(the loss is (NaN|-?Infinity)|the batch statistics overflowed) at step \\d+ .*")
+                .hasMessageMatching("(the loss is \\S+|the batch statistics overflowed) at step \\d+ .*")
                 .satisfies(e -> assertThat(((NonFiniteLossException) e).step()).isEqualTo(seen.size()));
         assertThat(seen.size()).isLessThan(5_000);
     }
@@ -108,5 +108,88 @@ class TrainerTest {
         assertThat(java.util.Arrays.equals(cal, run)).isFalse();
         // and the trainer's own statistics were not touched by the calibration
         assertThat(java.util.Arrays.equals(t.parameters().bnmean.data(), run)).isTrue();
+    }
+
+    /** The losses of a run, through a listener. */
+    static List<Float> losses(Config cfg, Schedule schedule, int steps) {
+        List<Float> losses = new ArrayList<>();
+        Trainer.fresh(cfg, splits(), schedule).run(steps, 0, 0, new Trainer.Listener() {
+            @Override
+            public void onStep(int step, float lr, float loss) {
+                losses.add(loss);
+            }
+        }, () -> false);
+        return losses;
+    }
+
+    /**
+     * The divergence check must never stop a healthy run. Measured on the full 200,000-step runs (./ninja train --lr
+     * L --steps 200000, metrics.csv): at lr 0.1 (the default) and 0.3 the largest batch loss of the whole run is the
+     * first one, 3.8279, and the largest 20-step mean 3.72 and 3.58; at lr 1.0 the largest batch loss is 4.90 (step 3)
+     * and the largest 20-step mean 4.11; the threshold is 3 x 3.8279 = 11.48. The losses only fall after the first
+     * steps, so the first thousand steps, checked here, hold the risk.
+     */
+    @Test
+    void healthyLearningRatesAreNeverFlaggedAndStayFarBelowTheThreshold() {
+        Config notebook = Config.named("notebook");
+        for (float lr : new float[] {0.1f, 0.3f, 1.0f}) {
+            List<Float> l = losses(notebook, new Schedule(lr, lr / 10, 100_000), 1_000);
+            assertThat(l).hasSize(1_000);
+            Divergence d = new Divergence(27);
+            double worst = 0;
+            for (int i = 0; i < l.size(); i++) {
+                assertThat(d.add(l.get(i))).as("lr %s step %d", lr, i).isNaN();
+                worst = Math.max(worst, windowMean(l, i));
+            }
+            assertThat(worst).as("lr %s", lr).isLessThan(d.threshold() / 2);
+            // and after the first steps the batch loss stays below where the run began
+            assertThat(l.subList(100, l.size())).allMatch(x -> x < l.get(0));
+        }
+    }
+
+    private static double windowMean(List<Float> l, int end) {
+        int from = Math.max(0, end - Divergence.WINDOW + 1);
+        return l.subList(from, end + 1).stream().mapToDouble(Float::doubleValue).average().orElse(0);
+    }
+
+    @Test
+    void aFiniteDivergenceIsCaughtWithinAFewStepsNamingStepAndLoss() {
+        for (float lr : new float[] {10f, 100f, 1e6f}) {
+            Trainer t = Trainer.fresh(SMALL, splits(), new Schedule(lr, lr, 0));
+            assertThatThrownBy(() -> t.run(50, 0, 0, QUIET, () -> false)).isInstanceOf(NonFiniteLossException.class)
+                    .hasMessageMatching("the loss is [0-9.E]+ at step \\d+ \\(lr .*\\), its mean over the last \\d+ steps .*"
+                            + "more than 3 times where the run began.*")
+                    .satisfies(e -> assertThat(((NonFiniteLossException) e).step()).isLessThan(Divergence.WINDOW));
+        }
+    }
+
+    @Test
+    void theWindowAndBaselineRules() {
+        Divergence d = new Divergence(27);                   // baseline max(first loss, ln 27 = 3.2958)
+        for (int i = 0; i < 4; i++) {
+            assertThat(d.add(i == 0 ? 1f : 100f)).as("fewer than MIN_STEPS losses are never judged").isNaN();
+        }
+        assertThat(d.threshold()).isCloseTo(3 * Math.log(27), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(d.add(100f)).isCloseTo((1 + 4 * 100) / 5.0, org.assertj.core.data.Offset.offset(1e-9));
+        Divergence spike = new Divergence(27);
+        spike.add(3.8f);
+        for (int i = 0; i < 19; i++) {
+            assertThat(spike.add(i == 10 ? 40f : 3f)).as("one spike in a window is not a divergence").isNaN();
+        }
+    }
+
+    @Test
+    void aCheckpointIsHandedOverOnlyAfterTheStepsAfterItRanHealthy() {
+        Trainer t = Trainer.fresh(SMALL, splits(), new Schedule(0.1f, 50f, 300));
+        List<Integer> written = new ArrayList<>();
+        assertThatThrownBy(() -> t.run(1_000, 0, 101, new Trainer.Listener() {
+            @Override
+            public void onCheckpoint(int step, Checkpoint ck) {
+                written.add(step);
+                assertThat(ck.step()).isEqualTo(step);
+            }
+        }, () -> false)).isInstanceOf(NonFiniteLossException.class);
+        // 303 was taken after three steps at lr 50, and dropped when the divergence was seen
+        assertThat(written).containsExactly(101, 202);
     }
 }
