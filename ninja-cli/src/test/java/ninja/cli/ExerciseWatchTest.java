@@ -81,7 +81,7 @@ class ExerciseWatchTest {
             String second = out.toString().substring(out.toString().indexOf("fix it and save again"));
             assertThat(second).contains("changed since the last grade")
                     .contains("probs           | done            |").contains("(was: not written yet)")
-                    .contains("2 of 28 done, 0 wrong, 26 not written yet")
+                    .contains("2 of 28 done, 0 wrong, 0 right here only, 26 not written yet")
                     .doesNotContain("counts_sum_inv  |"); // unchanged rows are not repeated
         } finally {
             watch.interrupt();
