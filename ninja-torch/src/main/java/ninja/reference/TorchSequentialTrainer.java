@@ -116,12 +116,15 @@ public final class TorchSequentialTrainer implements AutoCloseable {
                 gc.backward(loss);
             }
         }
-        // outside the collector grad mode is off, so the leaves can be updated in place (torch.no_grad())
+        // p.data: a detached view of the leaf's storage, so the in-place update is allowed even where another
+        // computation in this JVM left libtorch's grad mode on (torch.no_grad() in the lecture)
         for (Param q : model.params()) {
             NDArray p = values.get(q);
             NDArray g = p.getGradient();
             g.attach(m);                                                         // free the wrapper with the step
-            p.subi(g.mul(lr));                                                   // p.data += -lr * p.grad
+            NDArray data = p.stopGradient();
+            data.attach(m);
+            data.subi(g.mul(lr));                                                // p.data += -lr * p.grad
             g.muli(ops.scalar(0f));                                              // p.grad = None: they accumulate
         }
         return loss.getFloat();
