@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import ninja.io.Checkpoint;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,8 +17,22 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Issue 12's data-loss cases, each in a child process on a temporary folder: signals, two runs, kills. */
 class RunSafetyTest {
+    /** The child processes of the current test, killed after it whatever happened (a run may last for ever). */
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    private Process start(ProcessBuilder pb) throws java.io.IOException {
+        Process p = pb.start();
+        started.add(p);
+        return p;
+    }
+
     /** A run that lasts until it is stopped. */
-    static Process longRun(Path dir, String... more) throws Exception {
+    Process longRun(Path dir, String... more) throws Exception {
         List<String> a = new ArrayList<>(List.of("train", "--data", CliRun.data(), "--hidden", "16", "--steps",
                 "100000000", "--eval-every", "0", "--out", dir.toString()));
         a.addAll(List.of(more));
@@ -25,7 +40,7 @@ class RunSafetyTest {
         ProcessBuilder pb = CliProcess.builder(a.toArray(String[]::new));
         pb.redirectOutput(dir.resolveSibling(dir.getFileName() + ".out").toFile());
         pb.redirectError(dir.resolveSibling(dir.getFileName() + ".err").toFile());
-        return pb.start();
+        return start(pb);
     }
 
     static String out(Path dir) throws Exception {
@@ -84,7 +99,7 @@ class RunSafetyTest {
         ProcessBuilder pb = CliProcess.builder(List.of("-Dninja.launcher=/opt/my ninja/ninja"), args.toArray(String[]::new));
         pb.redirectOutput(tmp.resolve("a.out").toFile());
         pb.redirectError(tmp.resolve("a.err").toFile());
-        Process p = pb.start();
+        Process p = start(pb);
         CliProcess.awaitTraining(p, a);
         CliProcess.signal(p, "TERM");
         int code = CliProcess.exit(p);
@@ -146,7 +161,7 @@ class RunSafetyTest {
                 "--quiet", "--out", dir.toString());
         pb.redirectOutput(tmp.resolve("run.out").toFile());
         pb.redirectError(tmp.resolve("run.err").toFile());
-        Process p = pb.start();
+        Process p = start(pb);
         Path ck = dir.resolve("checkpoint.safetensors");
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (!Files.exists(ck) && p.isAlive() && System.nanoTime() < deadline) {

@@ -179,12 +179,16 @@ class SilentGarbageTest {
         Path ck = smallCheckpoint(dir);
         Process p = CliProcess.builder("sample", ck.toString(), "-n", "100000000")
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            assertThat(r.readLine()).isNotNull();
-            assertThat(r.readLine()).isNotNull();
-        }                                                       // like `| head -2`: the pipe closes
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("still sampling after its reader left").isTrue();
-        assertThat(p.exitValue()).isEqualTo(141);
+        try {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                assertThat(r.readLine()).isNotNull();
+                assertThat(r.readLine()).isNotNull();
+            }                                                   // like `| head -2`: the pipe closes
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("still sampling after its reader left").isTrue();
+            assertThat(p.exitValue()).isEqualTo(141);
+        } finally {
+            p.destroyForcibly();                                // a failed run must not sample on in the background
+        }
     }
 
     @Test
