@@ -128,12 +128,8 @@ public final class NotebookBatchNorm implements Layer {
             for (int j = 0; j < h; j++) {
                 bnvarInv[j] = BatchNorm.rsqrt(bnvar[j] + BatchNorm.EPS);        // bnvar_inv = (bnvar + 1e-5)**-0.5
             }
-            for (int i = 0, r = 0; i < n; i++, r += h) {
-                for (int j = 0; j < h; j++) {
-                    float raw = (xs[r + j] - bnmeani[j]) * bnvarInv[j];          // bnraw = bndiff * bnvar_inv
-                    bnraw[r + j] = raw;
-                    o[r + j] = g[j] * raw + b[j];                                // hpreact = bngain * bnraw + bnbias
-                }
+            for (int i = 0; i < n; i++) {          // bnraw = bndiff * bnvar_inv;  hpreact = bngain * bnraw + bnbias
+                simd.normalize(xs, bnmeani, bnvarInv, g, b, bnraw, o, i * h, h);
             }
             return out;
         }

@@ -64,6 +64,13 @@ public abstract class Simd {
     public abstract void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
             float[] h, int o, int len);
 
+    /**
+     * One row of batchnorm without the tanh: {@code raw = (x - mean) * inv;  out = gain * raw + bias} (each product
+     * and sum rounded on its own, no fused multiply-add), raw and out at offset {@code o} like x.
+     */
+    public abstract void normalize(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
+            float[] out, int o, int len);
+
     /** {@code dh = (1 - h^2) * dh} in place: the tanh backward, turning dh into dhpreact. */
     public abstract void tanhBackward(float[] h, float[] dh, int o, int len);
 
@@ -172,6 +179,16 @@ public abstract class Simd {
                     raw[o + j] = r;
                 }
                 h[o + j] = FastMath.tanh(gain[j] * r + bias[j]);
+            }
+        }
+
+        @Override
+        public void normalize(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
+                float[] out, int o, int len) {
+            for (int j = 0; j < len; j++) {
+                float r = (x[o + j] - mean[j]) * inv[j];
+                raw[o + j] = r;
+                out[o + j] = gain[j] * r + bias[j];
             }
         }
 

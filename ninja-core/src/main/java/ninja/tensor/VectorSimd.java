@@ -403,6 +403,23 @@ final class VectorSimd extends Simd {
     }
 
     @Override
+    public void normalize(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
+            float[] out, int o, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector r = FloatVector.fromArray(S, x, o + j).sub(FloatVector.fromArray(S, mean, j))
+                    .mul(FloatVector.fromArray(S, inv, j));
+            r.intoArray(raw, o + j);
+            FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j)).intoArray(out, o + j);
+        }
+        for (; j < len; j++) {
+            float r = (x[o + j] - mean[j]) * inv[j];
+            raw[o + j] = r;
+            out[o + j] = gain[j] * r + bias[j];
+        }
+    }
+
+    @Override
     public void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw, float[] h,
             int o, int len) {
         int j = 0;

@@ -82,6 +82,12 @@ class SimdTest {
         VECTOR.normTanh(x, mean, inv, gain, bias, out[2], out[3], 0, len);
         close("raw", out[2], out[0]);
         close("h", out[3], out[1]);
+        float[][] nrm = new float[4][len];
+        SCALAR.normalize(x, mean, inv, gain, bias, nrm[0], nrm[1], 0, len);
+        VECTOR.normalize(x, mean, inv, gain, bias, nrm[2], nrm[3], 0, len);
+        // no fused multiply-add on either path: the same bits
+        assertThat(nrm[2]).isEqualTo(nrm[0]);
+        assertThat(nrm[3]).isEqualTo(nrm[1]);
         float[] e1 = new float[len], e2 = new float[len];
         float s1 = SCALAR.expShiftSum(x, 0, 1f, e1, 0, len), s2 = VECTOR.expShiftSum(x, 0, 1f, e2, 0, len);
         close("exp", e2, e1);
