@@ -3,6 +3,7 @@ package ninja.cli;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import ninja.io.Saved;
+import ninja.train.StepListener;
 
 /**
  * What {@code ./ninja train} needs of a model, whichever it is: the notebook's MLP ({@link MlpRun}) or makemore
@@ -31,12 +32,7 @@ interface TrainingRun {
     record Finish(Saved checkpoint, double train, double val, List<String> names, String trainNote, String samplesNote) {
     }
 
-    /** What the loop reports. */
-    interface Listener {
-        void onStep(int step, float lr, float loss);
-
-        void onEval(int step, float valLoss);
-
-        void onCheckpoint(int step, Saved ck);
+    /** What the loop reports: one listener for both trainers, their checkpoints being {@link Saved}. */
+    interface Listener extends StepListener<Saved> {
     }
 }

@@ -35,22 +35,7 @@ final class WaveNetRun implements TrainingRun {
 
     @Override
     public boolean run(int steps, int evalEvery, int checkpointEvery, Listener l, BooleanSupplier stop) {
-        return trainer.run(steps, evalEvery, checkpointEvery, new WaveNetTrainer.Listener() {
-            @Override
-            public void onStep(int step, float lr, float loss) {
-                l.onStep(step, lr, loss);
-            }
-
-            @Override
-            public void onEval(int step, float valLoss) {
-                l.onEval(step, valLoss);
-            }
-
-            @Override
-            public void onCheckpoint(int step, WaveNetCheckpoint ck) {
-                l.onCheckpoint(step, ck);
-            }
-        }, stop);
+        return trainer.run(steps, evalEvery, checkpointEvery, l, stop);
     }
 
     @Override

@@ -23,20 +23,7 @@ import ninja.rng.TorchGenerator;
  */
 public final class Trainer {
     /** What the loop reports; every method has a no-op default. */
-    public interface Listener {
-        default void onStep(int step, float lr, float loss) {
-        }
-
-        default void onEval(int step, float valLoss) {
-        }
-
-        /**
-         * The state after every checkpointEvery-th step (not at the end: the caller writes the final one), handed over
-         * once the {@value Divergence#WINDOW} steps after it ran without divergence, so that a kept checkpoint is
-         * always one from before a divergence.
-         */
-        default void onCheckpoint(int step, Checkpoint ck) {
-        }
+    public interface Listener extends StepListener<Checkpoint> {
     }
 
     private final Config cfg;
@@ -89,7 +76,8 @@ public final class Trainer {
      * Returns true when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss, or when the
      * loss climbs far above where the run began ({@link Divergence}).
      */
-    public boolean run(int totalSteps, int evalEvery, int checkpointEvery, Listener l, BooleanSupplier stop) {
+    public boolean run(int totalSteps, int evalEvery, int checkpointEvery, StepListener<? super Checkpoint> l,
+            BooleanSupplier stop) {
         int bs = cfg.batchSize(), block = cfg.blockSize();
         TrainStep ts = new TrainStep(p, bs);
         Batch b = new Batch(new int[bs * block], new int[bs], block);

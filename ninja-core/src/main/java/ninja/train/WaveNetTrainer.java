@@ -23,17 +23,8 @@ import ninja.rng.TorchGenerator;
  * interrupted or resumed run ends bit for bit where a straight one would.
  */
 public final class WaveNetTrainer {
-    /** What the loop reports; every method has a no-op default. */
-    public interface Listener {
-        default void onStep(int step, float lr, float loss) {
-        }
-
-        default void onEval(int step, float valLoss) {
-        }
-
-        /** Every checkpointEvery steps (not at the end: the caller writes the final one). */
-        default void onCheckpoint(int step, WaveNetCheckpoint ck) {
-        }
+    /** What the loop reports (see {@link StepListener}). */
+    public interface Listener extends StepListener<WaveNetCheckpoint> {
     }
 
     private final WaveNetConfig cfg;
@@ -87,7 +78,8 @@ public final class WaveNetTrainer {
      * Trains until {@code totalSteps} steps are done or {@code stop} says so (checked after each step). Returns true
      * when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss or running statistic.
      */
-    public boolean run(int totalSteps, int evalEvery, int checkpointEvery, Listener l, BooleanSupplier stop) {
+    public boolean run(int totalSteps, int evalEvery, int checkpointEvery,
+            StepListener<? super WaveNetCheckpoint> l, BooleanSupplier stop) {
         int bs = cfg.batchSize(), block = cfg.blockSize();
         SequentialStep ts = new SequentialStep(model, bs, block);
         Batch b = new Batch(new int[bs * block], new int[bs], block);
