@@ -16,7 +16,7 @@ import ninja.io.WaveNetCheckpoint;
 import ninja.model.Config;
 import ninja.model.WaveNetConfig;
 import ninja.train.NonFiniteLossException;
-import ninja.train.Schedule;
+import ninja.model.Schedule;
 import ninja.train.Trainer;
 import ninja.train.WaveNetTrainer;
 import picocli.CommandLine.Command;

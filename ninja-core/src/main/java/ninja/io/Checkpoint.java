@@ -9,7 +9,7 @@ import ninja.data.Vocabulary;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
-import ninja.train.Schedule;
+import ninja.model.Schedule;
 
 /**
  * A training checkpoint in one safetensors file: everything eval, sample and resume need, and nothing else.

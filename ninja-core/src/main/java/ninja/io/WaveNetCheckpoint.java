@@ -14,7 +14,7 @@ import ninja.nn.Param;
 import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
-import ninja.train.Schedule;
+import ninja.model.Schedule;
 
 /**
  * A WaveNet checkpoint in one safetensors file: every parameter and running statistic under its torch name

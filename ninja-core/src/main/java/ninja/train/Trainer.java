@@ -1,5 +1,6 @@
 package ninja.train;
 
+import ninja.model.Schedule;
 import java.util.function.BooleanSupplier;
 import ninja.data.Splits;
 import ninja.io.Checkpoint;

@@ -1,5 +1,6 @@
 package ninja.train;
 
+import ninja.model.Schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -15,7 +15,7 @@ import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
-import ninja.train.Schedule;
+import ninja.model.Schedule;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

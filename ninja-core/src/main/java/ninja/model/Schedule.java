@@ -1,4 +1,4 @@
-package ninja.train;
+package ninja.model;
 
 /**
  * The lecture's step learning-rate decay: {@code lr = 0.1 if i < 100000 else 0.01}. The rates are float32, as torch
