@@ -1,12 +1,12 @@
 package ninja.train;
 
-import ninja.model.Schedule;
 import java.util.function.BooleanSupplier;
 import ninja.data.Splits;
 import ninja.io.Checkpoint;
 import ninja.model.Batch;
 import ninja.model.Config;
 import ninja.model.Parameters;
+import ninja.model.Schedule;
 import ninja.rng.TorchGenerator;
 
 /**

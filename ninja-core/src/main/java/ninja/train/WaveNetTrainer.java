@@ -1,10 +1,10 @@
 package ninja.train;
 
-import ninja.model.Schedule;
 import java.util.function.BooleanSupplier;
 import ninja.data.Splits;
 import ninja.io.WaveNetCheckpoint;
 import ninja.model.Batch;
+import ninja.model.Schedule;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Param;

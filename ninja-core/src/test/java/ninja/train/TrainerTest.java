@@ -1,6 +1,5 @@
 package ninja.train;
 
-import ninja.model.Schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import ninja.data.Splits;
 import ninja.io.Checkpoint;
 import ninja.io.Safetensors;
 import ninja.model.Config;
+import ninja.model.Schedule;
 import ninja.tensor.Tensor;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;

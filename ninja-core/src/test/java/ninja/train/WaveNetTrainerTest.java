@@ -1,6 +1,5 @@
 package ninja.train;
 
-import ninja.model.Schedule;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,6 +11,7 @@ import ninja.data.Splits;
 import ninja.io.CheckpointException;
 import ninja.io.Safetensors;
 import ninja.io.WaveNetCheckpoint;
+import ninja.model.Schedule;
 import ninja.model.WaveNetConfig;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;
