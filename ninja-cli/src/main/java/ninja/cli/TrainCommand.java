@@ -14,16 +14,21 @@ import ninja.io.Checkpoint;
 import ninja.io.Saved;
 import ninja.io.WaveNetCheckpoint;
 import ninja.model.Config;
-import ninja.model.WaveNetConfig;
-import ninja.train.NonFiniteLossException;
 import ninja.model.Schedule;
+import ninja.model.WaveNetConfig;
+import ninja.rng.TorchGenerator;
+import ninja.train.Evaluation;
+import ninja.train.NonFiniteLossException;
+import ninja.train.Sampler;
+import ninja.train.SequentialEval;
+import ninja.train.StepListener;
 import ninja.train.Trainer;
 import ninja.train.WaveNetTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./ninja train}: the lecture's Exercise 4 with the hand-written backward, then batchnorm calibration, the
@@ -83,8 +88,8 @@ final class TrainCommand implements Callable<Integer> {
         Names names = model.names();
         boolean wavenet = resume != null ? WaveNetCommands.isWaveNet(resume) : model.wavenet();
         TrainingRun run = wavenet ? waveNetRun(names) : mlpRun(names);
-        if (run.step() >= steps) {
-            throw new Errors.UserError(resume + ": the checkpoint is at step " + run.step()
+        if (run.training().step() >= steps) {
+            throw new Errors.UserError(resume + ": the checkpoint is at step " + run.training().step()
                     + "; --steps is the run's total, pass more than that");
         }
         Path dir = RunDirs.create(out);
@@ -100,8 +105,16 @@ final class TrainCommand implements Callable<Integer> {
         splits.requireNonEmpty(names.source());
         MemoryCheck.forTraining(cfg, splits.vocab().size());
         Schedule schedule = schedule(from == null ? Schedule.LECTURE : from.schedule());
-        return new MlpRun(cfg, splits, from == null ? Trainer.fresh(cfg, splits, schedule)
-                : Trainer.resume(from, splits, schedule));
+        Trainer t = from == null ? Trainer.fresh(cfg, splits, schedule) : Trainer.resume(from, splits, schedule);
+        String describe = String.format("%s (n_embd %d, n_hidden %d, block %d, batch %d, seed %d)", cfg.name(),
+                cfg.nEmbd(), cfg.nHidden(), cfg.blockSize(), cfg.batchSize(), cfg.seed());
+        return new TrainingRun(describe, t, count -> {
+            Checkpoint ck = t.calibrated();
+            return new TrainingRun.Finish(ck, Evaluation.loss(ck.params(), splits.train()),
+                    Evaluation.loss(ck.params(), splits.val()),
+                    new Sampler(ck.params(), splits.vocab()).sample(count, new TorchGenerator(Sampler.DEFAULT_SEED)),
+                    "batchnorm calibrated on the training set", "seed " + Sampler.DEFAULT_SEED);
+        });
     }
 
     private TrainingRun waveNetRun(Names names) {
@@ -112,8 +125,16 @@ final class TrainCommand implements Callable<Integer> {
         splits.requireNonEmpty(names.source());
         MemoryCheck.forTraining(cfg, splits.vocab().size());
         Schedule schedule = schedule(from == null ? Schedule.WAVENET : from.schedule());
-        return new WaveNetRun(cfg, splits, from == null ? WaveNetTrainer.fresh(cfg, splits, schedule)
-                : WaveNetTrainer.resume(from, splits, schedule));
+        WaveNetTrainer t = from == null ? WaveNetTrainer.fresh(cfg, splits, schedule)
+                : WaveNetTrainer.resume(from, splits, schedule);
+        return new TrainingRun(WaveNetCommands.describe(cfg), t, count -> {
+            WaveNetCheckpoint ck = t.checkpoint();
+            // the notebook samples from torch's default generator, right where the training batches left it
+            return new TrainingRun.Finish(ck, SequentialEval.loss(ck.model(), splits.train()),
+                    SequentialEval.loss(ck.model(), splits.val()),
+                    SequentialEval.sample(ck.model(), splits.vocab(), cfg.blockSize(), count, t.generator()),
+                    "batchnorm in eval mode: running statistics", "the generator after training, as the notebook");
+        });
     }
 
     /** The run itself, with the folder locked and the signals caught. */
@@ -125,7 +146,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " to continue it, or another --out");
         }
         AtomicFile.removeStale(ckFile);         // left by a killed run; nobody else writes here while we hold the lock
-        int start = run.step();
+        int start = run.training().step();
         long t0 = System.nanoTime();
         boolean done;
         Metrics metrics = Metrics.open(dir.resolve("metrics.csv"), start);
@@ -136,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
                         steps - 1, schedule.lr(), schedule.lrFinal(), schedule.decayStep(), dir);
                 log.flush();
             }
-            done = run.run(steps, evalEvery, checkpointEvery, new TrainingRun.Listener() {
+            done = run.training().run(steps, evalEvery, checkpointEvery, new StepListener<Saved>() {
                 @Override
                 public void onStep(int step, float rate, float loss) {
                     metrics.step(step, rate, loss);
@@ -163,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
         metrics.close();
         double seconds = (System.nanoTime() - t0) / 1e9;
         // written before calibration and evaluation, the steps that need the most memory: the trained model is safe
-        Saved ck = run.checkpoint();
+        Saved ck = run.training().checkpoint();
         write(ck, ckFile);
         // from here on only the saved model is read: a signal now may end the process at once, the checkpoint is whole
         signals.exitAtOnce("stopped; " + ckFile + " holds the model as of the last step");
@@ -171,7 +192,7 @@ final class TrainCommand implements Callable<Integer> {
             LossPlot.write(dir.resolve("loss.png"), metrics);
             return interrupted(ck, ckFile, dir, seconds, signals, stdout);
         }
-        TrainingRun.Finish f = run.finish(samples);
+        TrainingRun.Finish f = run.finish().apply(samples);
         write(f.checkpoint(), ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
         if (json) {

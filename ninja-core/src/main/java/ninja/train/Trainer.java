@@ -22,7 +22,7 @@ import ninja.rng.TorchGenerator;
  * {@link Checkpoint}, so an interrupted or resumed run draws the same batches and ends bit for bit where a straight
  * run would.
  */
-public final class Trainer {
+public final class Trainer implements Training<Checkpoint> {
     /** What the loop reports; every method has a no-op default. */
     public interface Listener extends StepListener<Checkpoint> {
     }
@@ -60,6 +60,7 @@ public final class Trainer {
         return new Trainer(ck.config(), splits, ck.forTraining(), g, schedule, ck.step());
     }
 
+    @Override
     public int step() {
         return step;
     }
@@ -77,6 +78,7 @@ public final class Trainer {
      * Returns true when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss, or when the
      * loss climbs far above where the run began ({@link Divergence}).
      */
+    @Override
     public boolean run(int totalSteps, int evalEvery, int checkpointEvery, StepListener<? super Checkpoint> l,
             BooleanSupplier stop) {
         int bs = cfg.batchSize(), block = cfg.blockSize();
@@ -130,6 +132,7 @@ public final class Trainer {
     }
 
     /** The state now, with the running batchnorm statistics (to resume from). */
+    @Override
     public Checkpoint checkpoint() {
         checkFinite();
         return new Checkpoint(cfg, splits.vocab(), p.copy(), null, null, step, schedule, g.state());

@@ -23,7 +23,7 @@ import ninja.rng.TorchGenerator;
  * The model, the running statistics, the generator and the step are all in a {@link WaveNetCheckpoint}, so an
  * interrupted or resumed run ends bit for bit where a straight one would.
  */
-public final class WaveNetTrainer {
+public final class WaveNetTrainer implements Training<WaveNetCheckpoint> {
     /** What the loop reports (see {@link StepListener}). */
     public interface Listener extends StepListener<WaveNetCheckpoint> {
     }
@@ -62,6 +62,7 @@ public final class WaveNetTrainer {
         return new WaveNetTrainer(ck.config(), splits, ck.model(), g, schedule, ck.step());
     }
 
+    @Override
     public int step() {
         return step;
     }
@@ -79,6 +80,7 @@ public final class WaveNetTrainer {
      * Trains until {@code totalSteps} steps are done or {@code stop} says so (checked after each step). Returns true
      * when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss or running statistic.
      */
+    @Override
     public boolean run(int totalSteps, int evalEvery, int checkpointEvery,
             StepListener<? super WaveNetCheckpoint> l, BooleanSupplier stop) {
         int bs = cfg.batchSize(), block = cfg.blockSize();
@@ -118,6 +120,7 @@ public final class WaveNetTrainer {
     }
 
     /** The state now (sharing the live model: write it before training goes on, or {@link WaveNetCheckpoint#copy}). */
+    @Override
     public WaveNetCheckpoint checkpoint() {
         for (Param p : model.params()) {
             checkFinite(p);
