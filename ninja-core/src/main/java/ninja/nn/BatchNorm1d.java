@@ -74,7 +74,12 @@ public final class BatchNorm1d implements Layer {
 
     @Override
     public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
-        double[] g = values.apply(gamma), b = values.apply(beta), out = new double[x.length];
+        return forward64(x, dim, values.apply(gamma), values.apply(beta), eps);
+    }
+
+    /** Training-mode batchnorm in float64 over rows of {@code dim}: unbiased variance, gain g, bias b. */
+    static double[] forward64(double[] x, int dim, double[] g, double[] b, double eps) {
+        double[] out = new double[x.length];
         int n = x.length / dim;
         for (int j = 0; j < dim; j++) {
             double s = 0;

@@ -62,23 +62,7 @@ public final class NotebookBatchNorm implements Layer {
 
     @Override
     public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
-        double[] g = values.apply(bngain), b = values.apply(bnbias), out = new double[x.length];
-        int n = x.length / h;
-        for (int j = 0; j < h; j++) {
-            double s = 0;
-            for (int i = 0; i < n; i++) {
-                s += x[i * h + j];
-            }
-            double mean = s / n, ss = 0;
-            for (int i = 0; i < n; i++) {
-                ss += (x[i * h + j] - mean) * (x[i * h + j] - mean);
-            }
-            double inv = 1 / Math.sqrt(ss / (n - 1) + BatchNorm.EPS);
-            for (int i = 0; i < n; i++) {
-                out[i * h + j] = g[j] * ((x[i * h + j] - mean) * inv) + b[j];
-            }
-        }
-        return out;
+        return BatchNorm1d.forward64(x, h, values.apply(bngain), values.apply(bnbias), BatchNorm.EPS);
     }
 
     @Override

@@ -4,7 +4,6 @@ import java.util.List;
 import ninja.model.Batch;
 import ninja.model.Mlp;
 import ninja.model.Parameters;
-import ninja.nn.NotebookBatchNorm;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
 import ninja.tensor.Tensor;
@@ -21,9 +20,6 @@ import ninja.tensor.Tensor;
  * {@code p.W2} is changed from outside (a checkpoint loaded into the same object), call {@link #reload()}.
  */
 public final class TrainStep {
-    /** Momentum of the running batchnorm statistics, as in the lecture: running = 0.999 running + 0.001 batch. */
-    public static final float RUNNING_MOMENTUM = NotebookBatchNorm.MOMENTUM;
-
     private final Parameters p;
     private final SequentialStep step;
     private final List<Param> byLectureOrder;
