@@ -1,0 +1,143 @@
+package ninja.train;
+
+import java.util.function.BooleanSupplier;
+import ninja.data.Splits;
+import ninja.model.Batch;
+import ninja.model.Schedule;
+import ninja.nn.Param;
+import ninja.nn.Sequential;
+import ninja.rng.TorchGenerator;
+
+/**
+ * The loop both lectures train with, over a model given as layers:
+ * <pre>
+ * for i in range(max_steps):
+ *     ix = torch.randint(0, Xtr.shape[0], (batch_size,), generator=g)   # the notebook's batches, from its generator
+ *     loss = forward; backward (hand-written); p += -lr * grad          (SequentialStep)
+ *     lr = schedule(i)
+ * </pre>
+ * plus what a long run needs: divergence caught at the step it happens, a val loss every evalEvery steps, delayed
+ * checkpoints (never one from a diverging run) and a stop request honoured after any step. A subclass brings its
+ * model, its val loss and its checkpoint type C.
+ */
+abstract class SgdTraining<C> implements Training<C> {
+    final Splits splits;
+    final TorchGenerator g;
+    final Schedule schedule;
+    private final int batchSize;
+    private final int blockSize;
+    int step;
+
+    SgdTraining(Splits splits, TorchGenerator g, Schedule schedule, int batchSize, int blockSize, int step) {
+        if (splits.train().blockSize() != blockSize) {
+            throw new IllegalArgumentException("data built for block size " + splits.train().blockSize()
+                    + ", model for " + blockSize);
+        }
+        this.splits = splits;
+        this.g = g;
+        this.schedule = schedule;
+        this.batchSize = batchSize;
+        this.blockSize = blockSize;
+        this.step = step;
+    }
+
+    /** The model the steps train, as layers over its live tensors. */
+    abstract Sequential layers();
+
+    /** The val loss of the model now (its parameters synced), batchnorm in eval mode. */
+    abstract double valLoss();
+
+    /** A checkpoint that training no longer changes (kept while the next steps show whether the run diverges). */
+    abstract C snapshot();
+
+    @Override
+    public final int step() {
+        return step;
+    }
+
+    public final Schedule schedule() {
+        return schedule;
+    }
+
+    /**
+     * Trains until {@code totalSteps} steps are done or {@code stop} says so (checked after each step). Returns true
+     * when all steps ran. Throws {@link NonFiniteLossException} at the first NaN/inf loss or running statistic, or
+     * when the loss climbs far above where the run began ({@link Divergence}).
+     */
+    @Override
+    public final boolean run(int totalSteps, int evalEvery, int checkpointEvery, StepListener<? super C> l,
+            BooleanSupplier stop) {
+        Sequential model = layers();
+        SequentialStep ts = new SequentialStep(model, batchSize, blockSize);
+        Batch b = new Batch(new int[batchSize * blockSize], new int[batchSize], blockSize);
+        int[] ix = new int[batchSize];
+        Divergence divergence = new Divergence(splits.vocab().size());
+        C pending = null;
+        int pendingStep = 0;
+        while (step < totalSteps) {
+            b.drawInto(splits.train(), g, ix);
+            float lr = schedule.at(step);
+            float loss = ts.step(b, lr);
+            divergence.check(step, loss, lr);
+            // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
+            // variance overflows first: the running statistics are a few hundred floats, cheap to watch every step.
+            for (Param q : model.buffers()) {
+                if (!allFinite(q.value.data())) {
+                    throw new NonFiniteLossException(step, "the batch statistics overflowed at step " + step
+                            + " (loss " + loss + ", lr " + lr + "): training diverged; try a smaller --lr");
+                }
+            }
+            l.onStep(step, lr, loss);
+            step++;
+            // a plan may keep a weight transposed for speed: write it back before anything reads the model
+            if (evalEvery > 0 && step % evalEvery == 0) {
+                ts.syncParameters();
+                l.onEval(step, (float) valLoss());
+            }
+            if (pending != null && step - pendingStep >= Divergence.WINDOW) {
+                l.onCheckpoint(pendingStep, pending);
+                pending = null;
+            }
+            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps && pending == null) {
+                ts.syncParameters();
+                pending = snapshot();
+                pendingStep = step;
+            }
+            if (stop.getAsBoolean()) {
+                ts.syncParameters();
+                return step >= totalSteps;
+            }
+        }
+        ts.syncParameters();
+        return true;
+    }
+
+    /** A checkpoint must never hold a diverged model, even if the last loss seen was finite. */
+    final void checkFinite() {
+        Sequential model = layers();
+        for (Param q : model.params()) {
+            checkFinite(q);
+        }
+        for (Param q : model.buffers()) {
+            checkFinite(q);
+        }
+    }
+
+    private void checkFinite(Param q) {
+        for (float x : q.value.data()) {
+            if (!Float.isFinite(x)) {
+                throw new NonFiniteLossException(step, "parameter " + q.name() + " is " + x + " after step "
+                        + (step - 1) + ": training diverged; try a smaller --lr");
+            }
+        }
+    }
+
+    private static boolean allFinite(float[] xs) {
+        for (float x : xs) {
+            if (!Float.isFinite(x)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
