@@ -1,6 +1,5 @@
 package ninja.cli;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -8,9 +7,6 @@ import ninja.data.Names;
 import ninja.data.Splits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Load names.txt, build the vocabulary and the notebook's 80/10/10 split, print their sizes.")
@@ -18,32 +14,26 @@ final class DataCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
         Names names = model.names();
-        int block = model.blockSize();
+        int block = model.chosen().blockSize();
         Splits s = Splits.of(names, block);
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", names.source());
-            m.put("words", names.words().size());
-            m.put("blank_lines", names.blankLines());
-            m.put("max_length", names.words().stream().mapToInt(String::length).max().orElse(0));
-            m.put("vocabulary", s.vocab().chars());
-            m.put("vocab_size", s.vocab().size());
-            m.put("block_size", block);
-            m.put("train", s.train().size());
-            m.put("val", s.val().size());
-            m.put("test", s.test().size());
-            Json.print(out, m);
-        } else {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", names.source());
+        m.put("words", names.words().size());
+        m.put("blank_lines", names.blankLines());
+        m.put("max_length", names.words().stream().mapToInt(String::length).max().orElse(0));
+        m.put("vocabulary", s.vocab().chars());
+        m.put("vocab_size", s.vocab().size());
+        m.put("block_size", block);
+        m.put("train", s.train().size());
+        m.put("val", s.val().size());
+        m.put("test", s.test().size());
+        output.print(m, out -> {
             out.printf("file        %s%n", names.source());
             out.printf("words       %,d (blank lines skipped: %d)%n", names.words().size(), names.blankLines());
             out.printf("vocabulary  %d: %s%n", s.vocab().size(), s.vocab().chars());
@@ -51,7 +41,7 @@ final class DataCommand implements Callable<Integer> {
             out.printf("train       %,d examples%n", s.train().size());
             out.printf("val         %,d examples%n", s.val().size());
             out.printf("test        %,d examples%n", s.test().size());
-        }
+        });
         return Main.OK;
     }
 }

@@ -1,20 +1,16 @@
 package ninja.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import ninja.data.Names;
 import ninja.data.Splits;
-import ninja.io.Checkpoint;
-import ninja.train.Evaluation;
+import ninja.io.Saved;
+import ninja.train.SequentialEval;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Print a checkpoint's train, val and test losses (the lecture's split_loss, batchnorm in eval mode).")
@@ -25,32 +21,21 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--json", description = "print one JSON object {\"train\",\"val\",\"test\"}")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        if (WaveNetCommands.isWaveNet(checkpoint)) {
-            return WaveNetCommands.eval(out, checkpoint, model, spec.commandLine().getParseResult(), json);
-        }
-        Checkpoint ck = CheckpointOptions.load(checkpoint, model, spec.commandLine().getParseResult());
+        Saved ck = model.load(checkpoint);
         Names names = model.names();
-        Splits s = CheckpointOptions.splits(checkpoint, ck, names);
+        Splits s = model.splits(checkpoint, ck, names);
         s.requireNonEmpty(names.source());
         MemoryCheck.forEvaluation(ck.config(), ck.vocab().size());
         Map<String, Object> m = new LinkedHashMap<>();
         for (String split : new String[] {"train", "val", "test"}) {
-            m.put(split, Evaluation.loss(ck.params(), s.split(split)));
+            m.put(split, SequentialEval.loss(ck.layers(), s.split(split)));
         }
-        if (json) {
-            Json.print(out, m);
-        } else {
-            m.forEach((k, v) -> out.printf("%-5s %.4f%n", k, (Double) v));
-        }
+        output.print(m, out -> m.forEach((k, v) -> out.printf("%-5s %.4f%n", k, (Double) v)));
         return Main.OK;
     }
 }

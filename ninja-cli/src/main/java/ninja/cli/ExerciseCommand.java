@@ -207,7 +207,7 @@ final class ExerciseCommand implements Runnable {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("file", file.toString());
                 m.put("reference", report.reference());
-                m.put("config", InitCommand.configJson(cfg));
+                m.put("config", cfg.summary());
                 m.put("loss", report.loss());
                 m.put("all_done", report.allDone());
                 m.put("done", report.count(Grader.Status.DONE));

@@ -3,7 +3,6 @@ package ninja.cli;
 import java.time.Duration;
 import java.util.function.Predicate;
 import ninja.check.Reference;
-import ninja.data.Splits;
 import ninja.exercise.Grader;
 import ninja.exercise.OnceReference;
 import ninja.exercise.ReferenceLoader;
@@ -11,7 +10,7 @@ import ninja.exercise.Step;
 import ninja.model.Batch;
 import ninja.model.Config;
 import ninja.model.Parameters;
-import ninja.rng.TorchGenerator;
+import ninja.model.Start;
 
 /**
  * What grading needs before the learner's file: the configuration, the notebook's parameters and first batch,
@@ -21,10 +20,9 @@ record GradeSession(Config cfg, Parameters p, Batch b, Reference reference, Grad
 
     static GradeSession start(ModelOptions model, String referenceName, double timeoutSeconds) {
         Config cfg = model.config();
-        Splits s = Splits.of(model.names(), cfg.blockSize());
-        TorchGenerator g = new TorchGenerator(cfg.seed());
-        Parameters p = Parameters.init(cfg, s.vocab().size(), g);
-        Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
+        Start<Parameters> start = Start.mlp(cfg, model.splits());
+        Parameters p = start.model();
+        Batch b = start.firstBatch(cfg.batchSize());
         Reference ref = OnceReference.of(ReferenceLoader.load(referenceName));
         return new GradeSession(cfg, p, b, ref, new Grader(ref, Duration.ofMillis(Math.round(timeoutSeconds * 1000))));
     }

@@ -1,71 +1,62 @@
 package ninja.cli;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import ninja.data.Splits;
-import ninja.model.Activations;
-import ninja.model.Batch;
 import ninja.model.Config;
+import ninja.model.ModelConfig;
 import ninja.model.Mlp;
 import ninja.model.Parameters;
-import ninja.rng.TorchGenerator;
+import ninja.model.Start;
+import ninja.model.WaveNetConfig;
+import ninja.nn.Sequential;
+import ninja.train.SequentialStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
-        description = "Initialise the parameters as the notebook does, draw its first batch, run the chunked forward pass, print the loss.")
+        description = "Initialise the parameters as the notebook does, draw its first batch, run the forward pass, print the loss.")
 final class InitCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
-
-    static Map<String, Object> configJson(Config c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("n_embd", c.nEmbd());
-        m.put("n_hidden", c.nHidden());
-        m.put("block_size", c.blockSize());
-        m.put("batch_size", c.batchSize());
-        m.put("seed", c.seed());
-        m.put("bn_init", c.bnInit().name().toLowerCase());
-        return m;
-    }
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        if (model.wavenet()) {
-            return WaveNetCommands.init(out, model, json);
-        }
-        Config cfg = model.config();
-        Splits s = Splits.of(model.names(), cfg.blockSize());
-        TorchGenerator g = new TorchGenerator(cfg.seed());
-        Parameters p = Parameters.init(cfg, s.vocab().size(), g);
-        Batch b = Batch.draw(s.train(), cfg.batchSize(), g);
-        Activations a = Mlp.forward(p, b);
-        float loss = a.loss.item();
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("loss", loss);
-            m.put("parameters", p.count());
-            m.put("config", configJson(cfg));
-            Json.print(out, m);
+        ModelConfig cfg = model.chosen();
+        Splits s = model.splits();
+        float loss;
+        long count;
+        String layers = null;
+        if (cfg instanceof WaveNetConfig w) {
+            // torch.manual_seed(42), the model, the first batch: the loss the part 5 notebook prints at step 0
+            Start<Sequential> start = Start.wavenet(w, s);
+            loss = new SequentialStep(start.model(), w.batchSize(), w.blockSize())
+                    .forwardBackward(start.firstBatch(w.batchSize()));
+            count = start.model().count();
+            layers = start.model().describe();
         } else {
-            out.printf("config      %s (n_embd %d, n_hidden %d, block %d, batch %d, seed %d)%n", cfg.name(), cfg.nEmbd(),
-                    cfg.nHidden(), cfg.blockSize(), cfg.batchSize(), cfg.seed());
-            out.printf("parameters  %,d%n", p.count());
-            out.printf("loss        %.4f   (%s)%n", loss, Float.toString(loss));
+            // the lecture's chunked forward pass, every intermediate kept (the loss it prints before Exercise 1)
+            Start<Parameters> start = Start.mlp((Config) cfg, s);
+            loss = Mlp.forward(start.model(), start.firstBatch(cfg.batchSize())).loss.item();
+            count = start.model().count();
         }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("loss", loss);
+        m.put("parameters", count);
+        m.put("config", cfg.summary());
+        String modelLine = layers;
+        output.print(m, out -> {
+            out.printf("config      %s%n", cfg.describe());
+            if (modelLine != null) {
+                out.printf("model       %s%n", modelLine);
+            }
+            out.printf("parameters  %,d%n", count);
+            out.printf("loss        %.4f   (%s)%n", loss, Float.toString(loss));
+        });
         return Main.OK;
     }
 }

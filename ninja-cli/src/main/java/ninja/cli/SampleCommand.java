@@ -1,13 +1,14 @@
 package ninja.cli;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import ninja.io.Checkpoint;
+import ninja.io.Saved;
+import ninja.io.WaveNetCheckpoint;
 import ninja.rng.TorchGenerator;
-import ninja.train.Sampler;
+import ninja.train.SequentialEval;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -26,8 +27,8 @@ final class SampleCommand implements Callable<Integer> {
             description = "seed of the sampling generator (default ${DEFAULT-VALUE}, the lecture's 2147483647 + 10; a wavenet checkpoint continues its own generator, as the part 5 notebook does, unless --seed is given)")
     long seed;
 
-    @Option(names = "--json", description = "print one JSON object {\"names\": [...]}")
-    boolean json;
+    @Mixin
+    Output output;
 
     @Spec
     CommandSpec spec;
@@ -37,22 +38,31 @@ final class SampleCommand implements Callable<Integer> {
         if (count < 0) {
             throw new Errors.UserError("-n must not be negative, got " + count);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (WaveNetCommands.isWaveNet(checkpoint)) {
-            boolean ownSeed = spec.commandLine().getParseResult().hasMatchedOption("--seed");
-            return WaveNetCommands.sample(out, checkpoint, count, ownSeed ? seed : null, json);
-        }
-        Checkpoint ck = Checkpoint.read(checkpoint);
-        Sampler sampler = new Sampler(ck.params(), ck.vocab());
-        if (json) {
-            Json.print(out, Map.of("names", sampler.sample(count, new TorchGenerator(seed))));
+        Saved ck = Saved.read(checkpoint);
+        TorchGenerator g = generator(ck);
+        int block = ck.config().blockSize();
+        if (output.json) {
+            Json.print(output.out(), Map.of("names", SequentialEval.sample(ck.layers(), ck.vocab(), block, count, g)));
         } else {
             // printed as drawn, and stopped as soon as stdout fails (a full disk, or `| head` having read enough)
-            sampler.sample(count, new TorchGenerator(seed), name -> {
-                out.println(name);
-                return !out.checkError();
+            SequentialEval.sample(ck.layers(), ck.vocab(), block, count, g, name -> {
+                output.out().println(name);
+                return !output.out().checkError();
             });
         }
         return Main.OK;
+    }
+
+    /**
+     * The lecture samples from {@code torch.Generator().manual_seed(2147483647 + 10)}; the part 5 notebook goes on
+     * with its default generator where training left it. --seed, given, replaces either.
+     */
+    private TorchGenerator generator(Saved ck) {
+        if (ck instanceof WaveNetCheckpoint w && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+            TorchGenerator g = new TorchGenerator(w.config().seed());
+            g.setState(w.generator());
+            return g;
+        }
+        return new TorchGenerator(seed);
     }
 }

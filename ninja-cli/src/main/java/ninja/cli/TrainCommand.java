@@ -7,28 +7,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import ninja.data.Names;
-import ninja.data.Splits;
 import ninja.io.AtomicFile;
-import ninja.io.Checkpoint;
 import ninja.io.Saved;
-import ninja.io.WaveNetCheckpoint;
-import ninja.model.Config;
 import ninja.model.Schedule;
-import ninja.model.WaveNetConfig;
-import ninja.rng.TorchGenerator;
-import ninja.train.Evaluation;
 import ninja.train.NonFiniteLossException;
-import ninja.train.Sampler;
-import ninja.train.SequentialEval;
 import ninja.train.StepListener;
-import ninja.train.Trainer;
-import ninja.train.WaveNetTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ninja train}: the lecture's Exercise 4 with the hand-written backward, then batchnorm calibration, the
@@ -74,72 +60,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "no progress output, only the results")
     boolean quiet;
 
-    @Option(names = "--json", description = "print one JSON object {\"steps\",\"seconds\",\"train\",\"val\",\"checkpoint\",\"names\"}")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
+    @Mixin
+    Output output;
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
-        PrintWriter log = json ? spec.commandLine().getErr() : stdout;
         checkFlags();
-        Names names = model.names();
-        boolean wavenet = resume != null ? WaveNetCommands.isWaveNet(resume) : model.wavenet();
-        TrainingRun run = wavenet ? waveNetRun(names) : mlpRun(names);
+        TrainingRun run = TrainingRun.start(model, resume, this::schedule);
         if (run.training().step() >= steps) {
             throw new Errors.UserError(resume + ": the checkpoint is at step " + run.training().step()
                     + "; --steps is the run's total, pass more than that");
         }
         Path dir = RunDirs.create(out);
         try (RunLock lock = RunLock.acquire(dir); Interrupts signals = Interrupts.install()) {
-            return train(dir, run, signals, stdout, log);
+            return train(dir, run, signals);
         }
     }
 
-    private TrainingRun mlpRun(Names names) {
-        Checkpoint from = resume == null ? null : CheckpointOptions.load(resume, model, spec.commandLine().getParseResult());
-        Config cfg = from == null ? model.config() : from.config();
-        Splits splits = from == null ? Splits.of(names, cfg.blockSize()) : CheckpointOptions.splits(resume, from, names);
-        splits.requireNonEmpty(names.source());
-        MemoryCheck.forTraining(cfg, splits.vocab().size());
-        Schedule schedule = schedule(from == null ? Schedule.LECTURE : from.schedule());
-        Trainer t = from == null ? Trainer.fresh(cfg, splits, schedule) : Trainer.resume(from, splits, schedule);
-        String describe = String.format("%s (n_embd %d, n_hidden %d, block %d, batch %d, seed %d)", cfg.name(),
-                cfg.nEmbd(), cfg.nHidden(), cfg.blockSize(), cfg.batchSize(), cfg.seed());
-        return new TrainingRun(describe, t, count -> {
-            Checkpoint ck = t.calibrated();
-            return new TrainingRun.Finish(ck, Evaluation.loss(ck.params(), splits.train()),
-                    Evaluation.loss(ck.params(), splits.val()),
-                    new Sampler(ck.params(), splits.vocab()).sample(count, new TorchGenerator(Sampler.DEFAULT_SEED)),
-                    "batchnorm calibrated on the training set", "seed " + Sampler.DEFAULT_SEED);
-        });
-    }
-
-    private TrainingRun waveNetRun(Names names) {
-        WaveNetCheckpoint from = resume == null ? null
-                : WaveNetCommands.load(resume, model, spec.commandLine().getParseResult());
-        WaveNetConfig cfg = from == null ? model.waveNetConfig() : from.config();
-        Splits splits = from == null ? Splits.of(names, cfg.blockSize()) : WaveNetCommands.splits(resume, from, names);
-        splits.requireNonEmpty(names.source());
-        MemoryCheck.forTraining(cfg, splits.vocab().size());
-        Schedule schedule = schedule(from == null ? Schedule.WAVENET : from.schedule());
-        WaveNetTrainer t = from == null ? WaveNetTrainer.fresh(cfg, splits, schedule)
-                : WaveNetTrainer.resume(from, splits, schedule);
-        return new TrainingRun(WaveNetCommands.describe(cfg), t, count -> {
-            WaveNetCheckpoint ck = t.checkpoint();
-            // the notebook samples from torch's default generator, right where the training batches left it
-            return new TrainingRun.Finish(ck, SequentialEval.loss(ck.model(), splits.train()),
-                    SequentialEval.loss(ck.model(), splits.val()),
-                    SequentialEval.sample(ck.model(), splits.vocab(), cfg.blockSize(), count, t.generator()),
-                    "batchnorm in eval mode: running statistics", "the generator after training, as the notebook");
-        });
-    }
-
     /** The run itself, with the folder locked and the signals caught. */
-    private int train(Path dir, TrainingRun run, Interrupts signals, PrintWriter stdout, PrintWriter log)
-            throws IOException {
+    private int train(Path dir, TrainingRun run, Interrupts signals) throws IOException {
+        PrintWriter log = output.log();
         Path ckFile = dir.resolve(CHECKPOINT);
         if (Files.exists(ckFile) && (resume == null || !Files.isSameFile(ckFile, resume))) {
             throw new Errors.UserError(dir + " already holds a run (" + CHECKPOINT + "); pass --resume " + ckFile
@@ -152,8 +92,8 @@ final class TrainCommand implements Callable<Integer> {
         Metrics metrics = Metrics.open(dir.resolve("metrics.csv"), start);
         try (Progress progress = Progress.create(quiet, start, steps, Math.max(1, Math.min(10_000, steps / 20)), log)) {
             if (!quiet) {
-                Schedule schedule = scheduleShown;
-                log.printf("training %s, steps %d..%d, lr %s then %s from step %d -> %s%n", run.describe(), start,
+                Schedule schedule = run.training().schedule();
+                log.printf("training %s, steps %d..%d, lr %s then %s from step %d -> %s%n", run.config().describe(), start,
                         steps - 1, schedule.lr(), schedule.lrFinal(), schedule.decayStep(), dir);
                 log.flush();
             }
@@ -190,41 +130,39 @@ final class TrainCommand implements Callable<Integer> {
         signals.exitAtOnce("stopped; " + ckFile + " holds the model as of the last step");
         if (!done || signals.requested()) {
             LossPlot.write(dir.resolve("loss.png"), metrics);
-            return interrupted(ck, ckFile, dir, seconds, signals, stdout);
+            return interrupted(ck, ckFile, dir, seconds, signals);
         }
-        TrainingRun.Finish f = run.finish().apply(samples);
+        TrainingRun.Finish f = run.finish(samples);
         write(f.checkpoint(), ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
-        if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("steps", steps);
-            m.put("seconds", seconds);
-            m.put("train", f.train());
-            m.put("val", f.val());
-            m.put("checkpoint", ckFile.toString());
-            m.put("names", f.names());
-            Json.print(stdout, m);
-        } else {
-            stdout.printf("steps       %d to %d in %.1f s (%.0f steps/s)%n", start, steps - 1, seconds,
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("steps", steps);
+        m.put("seconds", seconds);
+        m.put("train", f.train());
+        m.put("val", f.val());
+        m.put("checkpoint", ckFile.toString());
+        m.put("names", f.names());
+        output.print(m, o -> {
+            o.printf("steps       %d to %d in %.1f s (%.0f steps/s)%n", start, steps - 1, seconds,
                     (steps - start) / seconds);
-            stdout.printf("train       %.4f   (%s)%n", f.train(), f.trainNote());
-            stdout.printf("val         %.4f%n", f.val());
-            stdout.printf("checkpoint  %s%n", ckFile);
-            stdout.printf("metrics     %s%n", dir.resolve("metrics.csv"));
-            stdout.printf("plot        %s%n", dir.resolve("loss.png"));
+            o.printf("train       %.4f   (%s)%n", f.train(), f.trainNote());
+            o.printf("val         %.4f%n", f.val());
+            o.printf("checkpoint  %s%n", ckFile);
+            o.printf("metrics     %s%n", dir.resolve("metrics.csv"));
+            o.printf("plot        %s%n", dir.resolve("loss.png"));
             if (!f.names().isEmpty()) {
-                stdout.printf("samples (%s):%n", f.samplesNote());
-                f.names().forEach(n -> stdout.println("  " + n));
+                o.printf("samples (%s):%n", f.samplesNote());
+                f.names().forEach(n -> o.println("  " + n));
             }
-            stdout.flush();
-        }
+        });
         return Main.OK;
     }
 
     /** A signal stopped the run: the checkpoint is written; say how to go on, exit 128 + the signal. */
-    private int interrupted(Saved ck, Path ckFile, Path dir, double seconds, Interrupts signals, PrintWriter stdout) {
+    private int interrupted(Saved ck, Path ckFile, Path dir, double seconds, Interrupts signals) {
         String how = ck.step() < steps ? resumeCommand(ckFile, dir) : null;
-        if (json) {
+        PrintWriter stdout = output.out();
+        if (output.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("interrupted", true);
             m.put("signal", signals.signalName());
@@ -259,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
         if (quiet) {
             sb.append(" --quiet");
         }
-        if (json) {
+        if (output.json) {
             sb.append(" --json");
         }
         return sb.toString();
@@ -274,21 +212,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    /** The schedule of this run, for the first log line. */
-    private Schedule scheduleShown;
-
+    /** The model's schedule with the --lr flags applied. */
     private Schedule schedule(Schedule base) {
         float first = lr != null ? lr : base.lr();
         float last = lrFinal != null ? lrFinal : lr != null ? (float) (lr.doubleValue() / 10) : base.lrFinal();
         int decay = lrDecayStep != null ? lrDecayStep : base.decayStep();
         try {
-            scheduleShown = new Schedule(first, last, decay);
-            return scheduleShown;
+            return new Schedule(first, last, decay);
         } catch (IllegalArgumentException e) {
             throw new Errors.UserError("--lr/--lr-final/--lr-decay-step: " + e.getMessage());
         }
     }
-
     private static void write(Saved ck, Path file) {
         try {
             ck.write(file);

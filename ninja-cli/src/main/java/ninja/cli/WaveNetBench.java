@@ -78,7 +78,7 @@ final class WaveNetBench {
                 }
             }
             double[][] rates = BenchCommand.timeInterleaved(loops, rounds, c.rounds);
-            r.put("config", WaveNetCommands.configJson(cfg));
+            r.put("config", cfg.summary());
             r.put("simd", Simd.INSTANCE.name());
             r.put("java", Runtime.version().toString());
             r.put("flops_per_step", flops);
@@ -102,7 +102,7 @@ final class WaveNetBench {
             Json.print(o, r);
             return Main.OK;
         }
-        o.printf("bench: %s; %s, %s %s, 1 thread; %d interleaved rounds%n", WaveNetCommands.describe(cfg),
+        o.printf("bench: %s; %s, %s %s, 1 thread; %d interleaved rounds%n", cfg.describe(),
                 Simd.INSTANCE.name(), System.getProperty("java.vm.name"), Runtime.version(), c.rounds);
         o.printf("%-16s %10s %10s %10s %9s %11s%n", "loop", "best/s", "median/s", "worst/s", "GFLOP/s", "x autograd");
         @SuppressWarnings("unchecked")

@@ -1,18 +1,19 @@
 package ninja.exercise;
 
-import java.lang.reflect.InvocationTargetException;
 import java.util.Map;
+import ninja.check.FiniteDifferences;
 import ninja.check.Reference;
 import ninja.check.ReferenceUnavailable;
+import ninja.reference.TorchReference;
 
 /**
- * The grading references by their --reference name, loaded by class name so this package needs neither at
- * compile time: libtorch's autograd (module ninja-torch) and central finite differences in float64.
+ * The grading references by their --reference name: libtorch's autograd (module ninja-torch, a dependency of this
+ * one) and central finite differences in float64.
  */
 public final class ReferenceLoader {
     static final Map<String, String> CLASSES = Map.of(
-            "torch", "ninja.reference.TorchReference",
-            "fd", "ninja.check.FiniteDifferences");
+            "torch", TorchReference.class.getName(),
+            "fd", FiniteDifferences.class.getName());
 
     private ReferenceLoader() {
     }
@@ -26,23 +27,18 @@ public final class ReferenceLoader {
         return className;
     }
 
-    /** The reference, started; {@link ReferenceUnavailable} when it is not in the build or cannot start. */
+    /** The reference, started; {@link ReferenceUnavailable} when libtorch cannot start. */
     public static Reference load(String name) {
-        return load(name, className(name));
-    }
-
-    static Reference load(String name, String className) {
+        className(name);
         if (name.equals("fd")) {
             // local grading feeds each step the reference's upstream gradient: every element of it, never NaN
-            return new ninja.check.FiniteDifferences(ninja.check.FiniteDifferences.DEFAULT_SAMPLES, true);
+            return new FiniteDifferences(FiniteDifferences.DEFAULT_SAMPLES, true);
         }
         try {
-            Reference r = (Reference) Class.forName(className).getDeclaredConstructor().newInstance();
+            Reference r = new TorchReference();
             r.start();
             return r;
-        } catch (InvocationTargetException e) {
-            throw new ReferenceUnavailable(name, e.getCause());
-        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError e) {
             throw new ReferenceUnavailable(name, e);
         }
     }

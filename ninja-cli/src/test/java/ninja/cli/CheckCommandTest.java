@@ -1,7 +1,6 @@
 package ninja.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -90,21 +89,6 @@ class CheckCommandTest {
         Run bad = run("--reference", "nope");
         assertThat(bad.code()).isEqualTo(Main.BAD_INPUT);
         assertThat(bad.err()).contains("--reference");
-    }
-
-    @Test
-    void missingTorchReferenceIsAClearError() {
-        boolean present;
-        try {
-            Class.forName(CheckCommand.TORCH_CLASS);
-            present = true;
-        } catch (ClassNotFoundException e) {
-            present = false;
-        }
-        assumeTrue(!present, "the torch reference is in this build");
-        Run r = run("--reference", "torch");
-        assertThat(r.code()).isEqualTo(Main.REFERENCE_UNAVAILABLE);
-        assertThat(r.err()).contains("ninja: error: the torch reference").contains("--reference fd");
     }
 
     /** libtorch that cannot start is its own exit code, with the way out; run as a user would, in a fresh JVM. */

@@ -25,8 +25,6 @@ import ninja.model.Schedule;
 public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequential model, int step, Schedule schedule,
         long[] generator) implements Saved {
 
-    public static final String CONFIG = "wavenet";
-
     @Override
     public void write(Path path) throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
@@ -36,7 +34,7 @@ public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequenti
         Map<String, String> m = new LinkedHashMap<>();
         m.put("format", Checkpoint.FORMAT);
         m.put("format_version", Checkpoint.VERSION);
-        m.put("config", CONFIG);
+        m.put("config", WaveNetConfig.NAME);
         m.put("n_embd", Integer.toString(config.nEmbd()));
         m.put("n_hidden", Integer.toString(config.nHidden()));
         m.put("block_size", Integer.toString(config.blockSize()));
@@ -53,6 +51,12 @@ public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequenti
         }
         m.put("generator", g.toString());
         Safetensors.write(path, tensors, m);
+    }
+
+    /** The live model; its batchnorm layers run eval mode on their running statistics. */
+    @Override
+    public Sequential layers() {
+        return model;
     }
 
     /** A copy whose tensors training no longer changes. */
@@ -74,7 +78,7 @@ public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequenti
 
     /** Whether the file's metadata names the WaveNet configuration (any other is the MLP's {@link Checkpoint}). */
     public static boolean isWaveNet(Safetensors.Contents c) {
-        return CONFIG.equals(c.metadata().get("config"));
+        return WaveNetConfig.NAME.equals(c.metadata().get("config"));
     }
 
     public static WaveNetCheckpoint read(Path path) {
@@ -140,14 +144,5 @@ public record WaveNetCheckpoint(WaveNetConfig config, Vocabulary vocab, Sequenti
             throw new CheckpointException(path, t.size() + " tensors, expected " + ps.size() + "; unknown: " + extra);
         }
         return new WaveNetCheckpoint(cfg, vocab, model, step, schedule, gen);
-    }
-
-    /** The vocabulary the data gives must be the one the model was trained with. */
-    public void checkVocabulary(Path path, Vocabulary fromData, String dataSource) {
-        if (!vocab.equals(fromData)) {
-            throw new CheckpointException(path, "vocabulary mismatch: the checkpoint has " + vocab.size()
-                    + " characters \"" + vocab.chars() + "\" but " + dataSource + " gives " + fromData.size() + " \""
-                    + fromData.chars() + "\"");
-        }
     }
 }

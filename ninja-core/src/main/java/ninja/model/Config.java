@@ -1,6 +1,7 @@
 package ninja.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A model configuration: sizes, the generator seed, and how batchnorm's gain and bias start.
@@ -10,7 +11,8 @@ import java.util.List;
  * from the same generator g, right after b2. The lecture draws them from torch's default generator, which
  * libtorch seeds at random per process, so its printed numbers cannot be reproduced by anyone.
  */
-public record Config(String name, int nEmbd, int nHidden, int blockSize, int batchSize, long seed, BnInit bnInit) {
+public record Config(String name, int nEmbd, int nHidden, int blockSize, int batchSize, long seed, BnInit bnInit)
+        implements ModelConfig {
 
     public enum BnInit {
         /** bngain = ones*0.1 + 1.0, bnbias = zeros*0.1. */
@@ -46,11 +48,19 @@ public record Config(String name, int nEmbd, int nHidden, int blockSize, int bat
         };
     }
 
-    /** This configuration with the given overrides; a null keeps the current value. */
+    @Override
     public Config with(Integer embd, Integer hidden, Integer block, Integer batch, Long newSeed) {
         return new Config(name, embd != null ? embd : nEmbd, hidden != null ? hidden : nHidden,
                 block != null ? block : blockSize, batch != null ? batch : batchSize,
                 newSeed != null ? newSeed : seed, bnInit);
+    }
+
+    /** The common fields and how batchnorm's gain and bias start ({@code bn_init}). */
+    @Override
+    public Map<String, Object> summary() {
+        Map<String, Object> m = ModelConfig.super.summary();
+        m.put("bn_init", bnInit.name().toLowerCase());
+        return m;
     }
 
     /** Input width of the first linear layer: block_size * n_embd. */

@@ -4,7 +4,8 @@ package ninja.model;
  * The WaveNet's sizes (makemore part 5: n_embd 24, n_hidden 128, block_size 8, batch 32) and the seed of torch's
  * default generator ({@code torch.manual_seed(42)}).
  */
-public record WaveNetConfig(int nEmbd, int nHidden, int blockSize, int batchSize, long seed) {
+public record WaveNetConfig(int nEmbd, int nHidden, int blockSize, int batchSize, long seed)
+        implements ModelConfig {
     public static final WaveNetConfig NOTEBOOK = new WaveNetConfig(24, 128, 8, 32, 42);
 
     public WaveNetConfig {
@@ -28,6 +29,15 @@ public record WaveNetConfig(int nEmbd, int nHidden, int blockSize, int batchSize
         return Integer.numberOfTrailingZeros(blockSize);
     }
 
+    /** The --config name of every WaveNet configuration. */
+    public static final String NAME = "wavenet";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
     public WaveNetConfig with(Integer embd, Integer hidden, Integer block, Integer batch, Long newSeed) {
         return new WaveNetConfig(embd != null ? embd : nEmbd, hidden != null ? hidden : nHidden,
                 block != null ? block : blockSize, batch != null ? batch : batchSize, newSeed != null ? newSeed : seed);

@@ -55,6 +55,7 @@ abstract class SgdTraining<C> implements Training<C> {
         return step;
     }
 
+    @Override
     public final Schedule schedule() {
         return schedule;
     }

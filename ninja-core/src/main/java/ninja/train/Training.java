@@ -4,6 +4,9 @@ import java.util.function.BooleanSupplier;
 
 /** A training run of some model, C its checkpoint: what {@link Trainer} and {@link WaveNetTrainer} both offer. */
 public interface Training<C> {
+    /** The learning rate at each step. */
+    ninja.model.Schedule schedule();
+
     /** The next step to run (0, or a resumed checkpoint's). */
     int step();
 
