@@ -3,7 +3,6 @@ package ninja.cli;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import ninja.check.FiniteDifferences;
 import ninja.check.GradientCheck;
 import ninja.check.Reference;
@@ -14,7 +13,6 @@ import ninja.model.Parameters;
 import ninja.model.Start;
 import ninja.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -27,11 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Run the forward pass and the manual backward pass (atomic and fused) on the first batch, and "
                 + "compare every gradient with a reference: the lecture's cmp table.")
-final class CheckCommand implements Callable<Integer> {
+final class CheckCommand extends ModelCommand {
     enum Which { torch, fd, both }
-
-    @Mixin
-    ModelOptions model;
 
     @Option(names = "--reference", defaultValue = "torch", paramLabel = "REF",
             description = "torch (libtorch autograd), fd (central finite differences in float64) or both; default ${DEFAULT-VALUE}")
@@ -47,9 +42,6 @@ final class CheckCommand implements Callable<Integer> {
 
     @Option(names = "--plot", paramLabel = "DIR", description = "write DIR/dlogits.png, the lecture's grey-scale picture of dlogits")
     Path plot;
-
-    @Mixin
-    Output output;
 
     @Spec
     CommandSpec spec;

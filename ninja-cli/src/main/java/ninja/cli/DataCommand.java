@@ -2,21 +2,13 @@ package ninja.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import ninja.data.Names;
 import ninja.data.Splits;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "data", mixinStandardHelpOptions = true,
         description = "Load names.txt, build the vocabulary and the notebook's 80/10/10 split, print their sizes.")
-final class DataCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    Output output;
-
+final class DataCommand extends ModelCommand {
     @Override
     public Integer call() {
         Names names = model.names();

@@ -3,26 +3,18 @@ package ninja.cli;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import ninja.data.Names;
 import ninja.data.Splits;
 import ninja.io.Saved;
 import ninja.train.SequentialEval;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Print a checkpoint's train, val and test losses (the lecture's split_loss, batchnorm in eval mode).")
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends ModelCommand {
     @Parameters(paramLabel = "CHECKPOINT", description = "a checkpoint written by ninja train")
     Path checkpoint;
-
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    Output output;
 
     @Override
     public Integer call() {

@@ -2,7 +2,6 @@ package ninja.cli;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import ninja.data.Splits;
 import ninja.model.Config;
 import ninja.model.ModelConfig;
@@ -13,17 +12,10 @@ import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
 import ninja.train.SequentialStep;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "init", mixinStandardHelpOptions = true,
         description = "Initialise the parameters as the notebook does, draw its first batch, run the forward pass, print the loss.")
-final class InitCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
-    @Mixin
-    Output output;
-
+final class InitCommand extends ModelCommand {
     @Override
     public Integer call() {
         ModelConfig cfg = model.chosen();

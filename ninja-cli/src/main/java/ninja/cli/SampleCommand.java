@@ -58,10 +58,8 @@ final class SampleCommand implements Callable<Integer> {
      * with its default generator where training left it. --seed, given, replaces either.
      */
     private TorchGenerator generator(Saved ck) {
-        if (ck instanceof WaveNetCheckpoint w && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
-            TorchGenerator g = new TorchGenerator(w.config().seed());
-            g.setState(w.generator());
-            return g;
+        if (ck instanceof WaveNetCheckpoint && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+            return ck.restoredGenerator();
         }
         return new TorchGenerator(seed);
     }

@@ -6,14 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import ninja.io.AtomicFile;
 import ninja.io.Saved;
 import ninja.model.Schedule;
 import ninja.train.NonFiniteLossException;
 import ninja.train.StepListener;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,11 +22,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train the MLP with the manual backward pass (the lecture's Exercise 4), evaluate, sample, save.")
-final class TrainCommand implements Callable<Integer> {
+final class TrainCommand extends ModelCommand {
     static final String CHECKPOINT = "checkpoint.safetensors";
-
-    @Mixin
-    ModelOptions model;
 
     @Option(names = "--steps", defaultValue = "200000", description = "total steps of the run (default ${DEFAULT-VALUE}); with --resume, where to stop")
     int steps;
@@ -59,9 +54,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "no progress output, only the results")
     boolean quiet;
-
-    @Mixin
-    Output output;
 
     @Override
     public Integer call() throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import ninja.data.Vocabulary;
 import ninja.model.ModelConfig;
 import ninja.nn.Sequential;
+import ninja.rng.TorchGenerator;
 
 /**
  * A model's whole state at a step, written as one safetensors file: {@link Checkpoint} (the notebook's MLP) or
@@ -22,6 +23,16 @@ public interface Saved {
 
     /** The model as layers over this checkpoint's tensors, as evaluation and sampling run it (eval mode). */
     Sequential layers();
+
+    /** The state of the generator the batches came from, after the last one drawn. */
+    long[] generator();
+
+    /** That generator, restored: a resumed run draws the batches a straight run would have drawn next. */
+    default TorchGenerator restoredGenerator() {
+        TorchGenerator g = new TorchGenerator(config().seed());
+        g.setState(generator());
+        return g;
+    }
 
     /** Writes the file atomically (temporary file, fsync, rename). */
     void write(Path path) throws IOException;

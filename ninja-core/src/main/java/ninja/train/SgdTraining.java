@@ -73,6 +73,7 @@ abstract class SgdTraining<C> implements Training<C> {
         Batch b = new Batch(new int[batchSize * blockSize], new int[batchSize], blockSize);
         int[] ix = new int[batchSize];
         Divergence divergence = new Divergence(splits.vocab().size());
+        Param[] running = model.buffers().toArray(new Param[0]);     // once: the loop allocates nothing
         C pending = null;
         int pendingStep = 0;
         while (step < totalSteps) {
@@ -82,7 +83,7 @@ abstract class SgdTraining<C> implements Training<C> {
             divergence.check(step, loss, lr);
             // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
             // variance overflows first: the running statistics are a few hundred floats, cheap to watch every step.
-            for (Param q : model.buffers()) {
+            for (Param q : running) {
                 if (!allFinite(q.value.data())) {
                     throw new NonFiniteLossException(step, "the batch statistics overflowed at step " + step
                             + " (loss " + loss + ", lr " + lr + "): training diverged; try a smaller --lr");

@@ -46,9 +46,7 @@ public final class Trainer extends SgdTraining<Checkpoint> {
 
     /** Continues from a checkpoint (its running batchnorm statistics and generator state). */
     public static Trainer resume(Checkpoint ck, Splits splits, Schedule schedule) {
-        TorchGenerator g = new TorchGenerator(ck.config().seed());
-        g.setState(ck.generator());
-        return new Trainer(ck.config(), splits, ck.forTraining(), g, schedule, ck.step());
+        return new Trainer(ck.config(), splits, ck.forTraining(), ck.restoredGenerator(), schedule, ck.step());
     }
 
     public Parameters parameters() {

@@ -42,9 +42,7 @@ public final class WaveNetTrainer extends SgdTraining<WaveNetCheckpoint> {
     }
 
     public static WaveNetTrainer resume(WaveNetCheckpoint ck, Splits splits, Schedule schedule) {
-        TorchGenerator g = new TorchGenerator(ck.config().seed());
-        g.setState(ck.generator());
-        return new WaveNetTrainer(ck.config(), splits, ck.model(), g, schedule, ck.step());
+        return new WaveNetTrainer(ck.config(), splits, ck.model(), ck.restoredGenerator(), schedule, ck.step());
     }
 
     public Sequential model() {
