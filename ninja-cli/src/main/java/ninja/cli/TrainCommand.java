@@ -127,6 +127,12 @@ final class TrainCommand extends ModelCommand {
         TrainingRun.Finish f = run.finish(samples);
         write(f.checkpoint(), ckFile);
         LossPlot.write(dir.resolve("loss.png"), metrics);
+        done(f, start, seconds, ckFile, dir);
+        return Main.OK;
+    }
+
+    /** The run is complete: what it reached, where it is, the samples. */
+    private void done(TrainingRun.Finish f, int start, double seconds, Path ckFile, Path dir) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("steps", steps);
         m.put("seconds", seconds);
@@ -147,7 +153,6 @@ final class TrainCommand extends ModelCommand {
                 f.names().forEach(n -> o.println("  " + n));
             }
         });
-        return Main.OK;
     }
 
     /** A signal stopped the run: the checkpoint is written; say how to go on, exit 128 + the signal. */
