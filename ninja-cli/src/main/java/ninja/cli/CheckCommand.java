@@ -13,9 +13,7 @@ import ninja.model.Parameters;
 import ninja.model.Start;
 import ninja.tensor.Tensor;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ninja check}: Exercises 1 to 3, checked. The lecture's cmp table, one row per gradient, against
@@ -43,9 +41,6 @@ final class CheckCommand extends ModelCommand {
     @Option(names = "--plot", paramLabel = "DIR", description = "write DIR/dlogits.png, the lecture's grey-scale picture of dlogits")
     Path plot;
 
-    @Spec
-    CommandSpec spec;
-
     @Override
     public Integer call() {
         if (fdSamples < 0) {
@@ -70,7 +65,7 @@ final class CheckCommand extends ModelCommand {
             try {
                 report = GradientCheck.compare(p, b, result, r.name(), local);
             } catch (GradientCheck.ReferenceMismatch e) {
-                spec.commandLine().getErr().println("ninja: error: " + e.getMessage());
+                output.err().println("ninja: error: " + e.getMessage());
                 return Main.CHECK_FAILED;
             }
             dlogits = dlogits == null ? report.dlogits() : dlogits;

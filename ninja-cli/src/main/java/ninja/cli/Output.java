@@ -27,6 +27,16 @@ final class Output {
         return json ? spec.commandLine().getErr() : out();
     }
 
+    /** Where errors go. */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Whether the user gave this option (as opposed to its default). */
+    boolean given(String option) {
+        return spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     /** Prints the result, as JSON ({@code value}, a map or record Jackson writes) or as {@code text} writes it. */
     void print(Object value, Consumer<PrintWriter> text) {
         if (json) {

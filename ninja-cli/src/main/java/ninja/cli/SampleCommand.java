@@ -11,8 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "sample", mixinStandardHelpOptions = true,
         description = "Sample names from a checkpoint, as the lecture does (softmax, torch.multinomial with its own generator).")
@@ -29,9 +27,6 @@ final class SampleCommand implements Callable<Integer> {
 
     @Mixin
     Output output;
-
-    @Spec
-    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -58,7 +53,7 @@ final class SampleCommand implements Callable<Integer> {
      * with its default generator where training left it. --seed, given, replaces either.
      */
     private TorchGenerator generator(Saved ck) {
-        if (ck instanceof WaveNetCheckpoint && !spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+        if (ck instanceof WaveNetCheckpoint && !output.given("--seed")) {
             return ck.restoredGenerator();
         }
         return new TorchGenerator(seed);
