@@ -6,6 +6,7 @@ import ninja.data.Splits;
 import ninja.model.Config;
 import ninja.model.ModelConfig;
 import ninja.model.Mlp;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.model.Start;
 import ninja.model.WaveNetConfig;
@@ -33,7 +34,7 @@ final class InitCommand extends ModelCommand {
         } else {
             // the lecture's chunked forward pass, every intermediate kept (the loss it prints before Exercise 1)
             Start<Parameters> start = Start.mlp((Config) cfg, s);
-            loss = Mlp.forward(start.model(), start.firstBatch(cfg.batchSize())).loss.item();
+            loss = Mlp.forward(start.model(), start.firstBatch(cfg.batchSize())).get(Name.loss).item();
             count = start.model().count();
         }
         Map<String, Object> m = new LinkedHashMap<>();

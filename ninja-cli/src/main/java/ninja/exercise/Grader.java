@@ -102,7 +102,7 @@ public final class Grader {
         Activations forward = Mlp.forward(p, b);
         Map<String, Tensor> values = new HashMap<>(forward.byName());
         values.putAll(result.values());
-        result.values().forEach((k, v) -> forward.set(k, v));
+        result.values().forEach((k, v) -> forward.set(ninja.model.Name.of(k), v));
         values.putAll(p.byName());
         Map<String, Tensor> refGrads = result.grads();
         Map<String, Tensor> mineDone = new HashMap<>();

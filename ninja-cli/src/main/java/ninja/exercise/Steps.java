@@ -2,11 +2,10 @@ package ninja.exercise;
 
 import java.util.ArrayList;
 import java.util.List;
-import ninja.check.Graph;
-import ninja.model.Grads;
+import ninja.model.Name;
 
 /**
- * The blanks in the lecture's order: Exercise 1's 26 atomic gradients ({@link Grads#EXERCISE1}), then Exercise
+ * The blanks in the lecture's order: Exercise 1's 26 atomic gradients ({@link Name#EXERCISE1}), then Exercise
  * 2's dlogits and Exercise 3's dhprebn in one go. Each step receives exactly the upstream gradients the lecture's
  * line uses, so it can be graded alone with the reference's upstream gradients (local grading).
  */
@@ -22,12 +21,22 @@ public final class Steps {
 
     private static List<Step> build() {
         List<Step> steps = new ArrayList<>();
-        for (String t : Grads.EXERCISE1) {
-            // the gradients of the steps that read t (Graph.CONSUMERS); dlogprobs starts the chain from dloss = 1
-            steps.add(new Step(t, "d" + t, t, t.equals("logprobs") ? List.of() : Graph.CONSUMERS.get(t), 1));
+        for (Name t : Name.EXERCISE1) {
+            // the gradients of the steps that read t; dlogprobs starts the chain from dloss = 1
+            List<Name> up = t.consumers().equals(List.of(Name.loss)) ? List.of() : t.consumers();
+            steps.add(new Step(t.name(), "d" + t, t.name(), names(up), 1));
         }
-        steps.add(new Step("logits (fast)", "dlogits_fast", "logits", List.of(), 2));
-        steps.add(new Step("hprebn (fast)", "dhprebn_fast", "hprebn", List.of("hpreact"), 3));
+        // Exercise 2: dlogits from the logits alone; Exercise 3: dhprebn from dhpreact, batchnorm's output
+        steps.add(fast(Name.logits, List.of(), 2));
+        steps.add(fast(Name.hprebn, List.of(Name.hpreact), 3));
         return List.copyOf(steps);
+    }
+
+    private static Step fast(Name grad, List<Name> upstream, int exercise) {
+        return new Step(grad + " (fast)", "d" + grad + "_fast", grad.name(), names(upstream), exercise);
+    }
+
+    private static List<String> names(List<Name> names) {
+        return names.stream().map(Name::name).toList();
     }
 }

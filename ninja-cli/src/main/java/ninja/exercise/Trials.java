@@ -11,7 +11,6 @@ import ninja.check.Reference;
 import ninja.check.Verdict;
 import ninja.model.Activations;
 import ninja.model.Batch;
-import ninja.model.Grads;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -48,7 +47,7 @@ final class Trials {
         for (int t = 0; t < RandomUpstream.TRIALS; t++) {
             Map<String, Tensor> u = RandomUpstream.draw(real, t);
             upstream.add(u);
-            expected.add(vjp.localVjps(p, b, u, Grads.EXERCISE1));
+            expected.add(vjp.localVjps(p, b, u, Graph.EXERCISE1));
             noise.add(GradientCheck.localNoise(p, b, a, u));
         }
     }

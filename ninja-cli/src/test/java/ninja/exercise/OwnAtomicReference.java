@@ -4,12 +4,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ninja.check.Fingerprint;
+import ninja.check.Graph;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
 import ninja.model.Activations;
 import ninja.model.Batch;
 import ninja.model.Grads;
 import ninja.model.Mlp;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -29,10 +31,10 @@ final class OwnAtomicReference implements Reference, LocalVjp {
         Activations a = Mlp.forward(p, b);
         Grads g = Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, Grads.chained());
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        for (String name : Grads.EXERCISE1) {
-            grads.put(name, g.get(name));
+        for (String name : Graph.EXERCISE1) {
+            grads.put(name, g.get(Name.of(name)));
         }
-        return new Result(a.byName(), grads, a.loss.item(), Fingerprint.of(p, b));
+        return new Result(a.byName(), grads, a.get(Name.loss).item(), Fingerprint.of(p, b));
     }
 
     /** Each atomic step of the model's backward pass fed {@code upstream}: its local VJP. */
@@ -42,8 +44,8 @@ final class OwnAtomicReference implements Reference, LocalVjp {
         Grads g = Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, Grads.local(upstream));
         Map<String, Tensor> grads = new LinkedHashMap<>();
         for (String name : tensors) {
-            grads.put(name, g.get(name));
+            grads.put(name, g.get(Name.of(name)));
         }
-        return new Result(a.byName(), grads, a.loss.item(), Fingerprint.of(p, b));
+        return new Result(a.byName(), grads, a.get(Name.loss).item(), Fingerprint.of(p, b));
     }
 }

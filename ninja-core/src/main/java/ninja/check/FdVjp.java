@@ -1,6 +1,7 @@
 package ninja.check;
 
 import java.util.Map;
+import ninja.model.Name;
 
 /**
  * Vector-Jacobian products of single forward steps by finite differences in float64: for element k of x,
@@ -18,7 +19,7 @@ final class FdVjp {
      *
      * @param u the upstream gradient of each consumer of x (by name, in float64)
      */
-    static double[] of(DoubleForward f, String x, Map<String, double[]> u, int[] idx) {
+    static double[] of(DoubleForward f, Name x, Map<Name, double[]> u, int[] idx) {
         double[] a = f.array(x);
         double[] g = new double[a.length];
         if (idx != null) {
@@ -43,18 +44,18 @@ final class FdVjp {
      * 1e-6 was off by 1e-4 relative); probs enters as log(probs), on the scale probs itself (no floor, or
      * log(probs - 2h) is the log of a negative number for a small probability).
      */
-    static double step(String x, double x0) {
+    static double step(Name x, double x0) {
         return switch (x) {
-            case "bnvar" -> 1e-4 * (Math.abs(x0) + ninja.model.BatchNorm.EPS);
-            case "probs" -> 1e-4 * Math.abs(x0);
+            case bnvar -> 1e-4 * (Math.abs(x0) + ninja.model.BatchNorm.EPS);
+            case probs -> 1e-4 * Math.abs(x0);
             default -> FiniteDifferences.step(x0);
         };
     }
 
-    private static double phi(DoubleForward f, String x, int k, Map<String, double[]> u, double value) {
+    private static double phi(DoubleForward f, Name x, int k, Map<Name, double[]> u, double value) {
         f.array(x)[k] = value;
         double s = 0;
-        for (String y : Graph.CONSUMERS.get(x)) {
+        for (Name y : x.consumers()) {
             s += f.consumerDot(x, k, y, u.get(y));
         }
         return s;

@@ -1,7 +1,7 @@
 package ninja.check;
 
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
 import ninja.model.Batch;
-import ninja.model.Grads;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -83,7 +83,7 @@ public final class FiniteDifferences implements Reference, LocalVjp {
     public Result compute(Parameters p, Batch b) {
         DoubleForward f = new DoubleForward(p, b);
         if (!completeIntermediates) {
-            return result(f, p, b, Grads.EXERCISE1, (name, idx) -> {
+            return result(f, p, b, Name.EXERCISE1, (name, idx) -> {
                 double[] x = f.array(name);
                 double[] g = new double[x.length];
                 for (int c = 0, count = idx == null ? x.length : idx.length; c < count; c++) {
@@ -93,9 +93,9 @@ public final class FiniteDifferences implements Reference, LocalVjp {
                 return g;
             });
         }
-        Map<String, double[]> chain = new HashMap<>();
-        chain.put("loss", new double[] {1});
-        return result(f, p, b, Grads.EXERCISE1, (name, idx) -> {
+        Map<Name, double[]> chain = new EnumMap<>(Name.class);
+        chain.put(Name.loss, new double[] {1});
+        return result(f, p, b, Name.EXERCISE1, (name, idx) -> {
             double[] g = FdVjp.of(f, name, chain, idx);
             chain.put(name, g);
             return g;
@@ -106,30 +106,29 @@ public final class FiniteDifferences implements Reference, LocalVjp {
     @Override
     public Result localVjps(Parameters p, Batch b, Map<String, Tensor> upstream, List<String> tensors) {
         DoubleForward f = new DoubleForward(p, b);
-        Map<String, double[]> u = new HashMap<>();
+        Map<Name, double[]> u = new EnumMap<>(Name.class);
         upstream.forEach((k, t) -> {
             double[] d = new double[t.numel()];
             for (int i = 0; i < d.length; i++) {
                 d[i] = t.data()[i];
             }
-            u.put(k, d);
+            u.put(Name.of(k), d);
         });
-        u.putIfAbsent("loss", new double[] {1});
-        return result(f, p, b, tensors, (name, idx) -> FdVjp.of(f, name, u, idx));
+        u.putIfAbsent(Name.loss, new double[] {1});
+        return result(f, p, b, tensors.stream().map(Name::of).toList(), (name, idx) -> FdVjp.of(f, name, u, idx));
     }
 
     /** The gradients of {@code tensors}, each computed by {@code grad} at its sampled indices (null: every element). */
-    private Result result(DoubleForward f, Parameters p, Batch b, List<String> tensors,
-            BiFunction<String, int[], double[]> grad) {
+    private Result result(DoubleForward f, Parameters p, Batch b, List<Name> tensors,
+            BiFunction<Name, int[], double[]> grad) {
         Map<String, Tensor> grads = new LinkedHashMap<>();
         Map<String, int[]> sampled = new LinkedHashMap<>();
-        for (String name : tensors) {
+        for (Name name : tensors) {
             int numel = f.array(name).length;
-            boolean complete = numel <= samplesPerTensor
-                    || (completeIntermediates && !Parameters.NAMES.contains(name));
+            boolean complete = numel <= samplesPerTensor || (completeIntermediates && !name.isParameter());
             int[] idx = complete ? null : sample(name, f, b);
             if (idx != null) {
-                sampled.put(name, idx);
+                sampled.put(name.name(), idx);
             }
             double[] g = grad.apply(name, idx);
             float[] out = new float[numel];
@@ -138,16 +137,16 @@ public final class FiniteDifferences implements Reference, LocalVjp {
                 int k = idx == null ? c : idx[c];
                 out[k] = (float) g[k];
             }
-            grads.put(name, Tensor.of(out, f.shape(name)));
+            grads.put(name.name(), Tensor.of(out, f.shape(name)));
         }
         Map<String, Tensor> values = new LinkedHashMap<>();
-        for (String name : DoubleForward.STEPS) {
-            values.put(name, f.value(name));
+        for (Name name : Name.FORWARD) {
+            values.put(name.name(), f.value(name));
         }
         return new Result(values, grads, f.loss(), Fingerprint.of(p, b), sampled);
     }
 
-    private static double derivative(DoubleForward f, String name, double[] x, int k) {
+    private static double derivative(DoubleForward f, Name name, double[] x, int k) {
         double x0 = x[k];
         double h = step(x0);
         double near = loss(f, name, x, k, x0 + h) - loss(f, name, x, k, x0 - h);
@@ -157,18 +156,18 @@ public final class FiniteDifferences implements Reference, LocalVjp {
         return (8 * near - far) / (12 * h);
     }
 
-    private static double loss(DoubleForward f, String name, double[] x, int k, double value) {
+    private static double loss(DoubleForward f, Name name, double[] x, int k, double value) {
         x[k] = value;
         return f.recompute(name, k);
     }
 
     /** Sorted flat indices: the telling elements first, then a fixed pseudo-random fill. */
-    private int[] sample(String name, DoubleForward f, Batch b) {
+    private int[] sample(Name name, DoubleForward f, Batch b) {
         int[] shape = f.shape(name);
         int numel = f.array(name).length;
         TreeSet<Integer> chosen = new TreeSet<>();
         int n = b.n();
-        if (shape.length == 2 && shape[0] == n && shape[1] == f.shape("logits")[1]) {
+        if (shape.length == 2 && shape[0] == n && shape[1] == f.shape(Name.logits)[1]) {
             int v = shape[1];
             int[] argmax = f.argmax();
             for (int i = 0; i < n && chosen.size() < samplesPerTensor / 2; i++) {
@@ -176,7 +175,7 @@ public final class FiniteDifferences implements Reference, LocalVjp {
                 chosen.add(i * v + argmax[i]);
             }
         }
-        if (name.equals("C")) {
+        if (name == Name.C) {
             int e = shape[1];
             int[] uses = new int[shape[0]];
             for (int ix : b.xb()) {
@@ -193,7 +192,7 @@ public final class FiniteDifferences implements Reference, LocalVjp {
                 }
             }
         }
-        SplittableRandom rnd = new SplittableRandom(name.hashCode());
+        SplittableRandom rnd = new SplittableRandom(name.name().hashCode()); // the name's String hash, as ever
         while (chosen.size() < samplesPerTensor) {
             chosen.add(rnd.nextInt(numel));
         }

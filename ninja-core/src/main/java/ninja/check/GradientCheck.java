@@ -11,6 +11,7 @@ import ninja.model.Activations;
 import ninja.model.Batch;
 import ninja.model.Grads;
 import ninja.model.Mlp;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -25,10 +26,8 @@ import ninja.tensor.Tensor;
  * step shows in its own row only, and elementwise steps agree with torch exactly.
  */
 public final class GradientCheck {
-    /** The rows of Exercises 2 and 3 after the 26 atomic ones: {row name, gradient name}. */
-    public static final List<String[]> FUSED_ROWS = List.of(new String[] {"logits (fused)", "logits"},
-            new String[] {"hprebn (fused)", "hprebn"}, new String[] {"bngain (fused)", "bngain"},
-            new String[] {"bnbias (fused)", "bnbias"});
+    /** The gradients of Exercises 2 and 3, rows after the 26 atomic ones, each named {@link #fusedRow}. */
+    public static final List<Name> FUSED = List.of(Name.logits, Name.hprebn, Name.bngain, Name.bnbias);
 
     private GradientCheck() {
     }
@@ -117,7 +116,7 @@ public final class GradientCheck {
             throw new ReferenceMismatch("reference '" + refName + "': " + why + " than the ones checked");
         }
         Activations a = Mlp.forward(p, b);
-        double loss = a.loss.item();
+        double loss = a.get(Name.loss).item();
         List<Row> forward = compareForward(a, ref, refName);
         if (!ref.values().isEmpty() || local) {
             // As in the lecture, the manual backward runs on the very forward tensors the reference differentiated:
@@ -133,14 +132,19 @@ public final class GradientCheck {
         // upstream gradient a step reads moved by an ulp or two, as float32 rounding moves them
         Map<String, Double> noise = Noise.measure(ours, r -> backward(p, b, perturbed(a, r), upstream, tamper, r));
         List<Row> rows = new ArrayList<>();
-        for (String name : Grads.EXERCISE1) {
-            rows.add(row(name, ours.get(name), ref, name, refName, noise.getOrDefault(name, 0.0)));
+        for (Name name : Name.EXERCISE1) {
+            rows.add(row(name.name(), ours.get(name.name()), ref, name, refName, noise.getOrDefault(name.name(), 0.0)));
         }
-        for (String[] f : FUSED_ROWS) {
-            rows.add(row(f[0], ours.get(f[0]), ref, f[1], refName, noise.getOrDefault(f[0], 0.0)));
+        for (Name f : FUSED) {
+            rows.add(row(fusedRow(f), ours.get(fusedRow(f)), ref, f, refName, noise.getOrDefault(fusedRow(f), 0.0)));
         }
         return new Report(refName, local, List.copyOf(rows), List.copyOf(forward), loss, ref.loss(),
-                ours.get("logits"));
+                ours.get(Name.logits.name()));
+    }
+
+    /** The row of a fused gradient: {@code "hprebn (fused)"}. */
+    public static String fusedRow(Name grad) {
+        return grad + " (fused)";
     }
 
     /**
@@ -164,9 +168,10 @@ public final class GradientCheck {
         Mlp.backward(p, b, a, Mlp.Mode.ATOMIC, atomic);
         Mlp.backward(p, b, a, Mlp.Mode.FUSED, fused);
         tamper.accept(atomic);
-        Map<String, Tensor> out = new LinkedHashMap<>(atomic.all());
-        for (String[] f : FUSED_ROWS) {
-            out.put(f[0], fused.get(f[1]));
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        atomic.all().forEach((name, grad) -> out.put(name.name(), grad));
+        for (Name f : FUSED) {
+            out.put(fusedRow(f), fused.get(f));
         }
         return out;
     }
@@ -176,14 +181,14 @@ public final class GradientCheck {
             return upstream != null ? Grads.local(upstream) : Grads.chained();
         }
         Grads[] self = new Grads[1];
-        self[0] = Grads.local(Noise.upstream(upstream != null ? upstream::get : name -> self[0].get(name), r));
+        self[0] = Grads.local(Noise.upstream(upstream != null ? upstream::get : name -> self[0].get(Name.of(name)), r));
         return self[0];
     }
 
     /** A copy of the forward values, each moved by up to two ulps. */
     static Activations perturbed(Activations a, SplittableRandom r) {
         Activations c = new Activations();
-        Noise.perturb(a.byName(), r).forEach(c::set);
+        Noise.perturb(a.all(), r).forEach(c::set);
         c.logit_argmax = a.logit_argmax;
         return c;
     }
@@ -194,18 +199,18 @@ public final class GradientCheck {
         if (ref.values().isEmpty()) {
             return rows;
         }
-        for (Map.Entry<String, Tensor> e : a.byName().entrySet()) {
-            Tensor theirs = ref.values().get(e.getKey());
-            Cmp.Row r = Cmp.cmp(e.getKey(), e.getValue(), theirs);
+        for (Map.Entry<Name, Tensor> e : a.all().entrySet()) {
+            Tensor theirs = ref.values().get(e.getKey().name());
+            Cmp.Row r = Cmp.cmp(e.getKey().name(), e.getValue(), theirs);
             rows.add(new Row(r, Verdict.NOT_COMPARED, refName, e.getValue().numel(), e.getValue().numel()));
         }
         return rows;
     }
 
-    private static Row row(String label, Tensor mine, Reference.Result ref, String name, String refName,
+    private static Row row(String label, Tensor mine, Reference.Result ref, Name name, String refName,
             double noise) {
-        Tensor theirs = ref.grads().get(name);
-        int[] idx = ref.sampledIndices(name);
+        Tensor theirs = ref.grads().get(name.name());
+        int[] idx = ref.sampledIndices(name.name());
         Cmp.Row r = Cmp.cmp(label, mine, theirs);
         int elements = theirs != null ? theirs.numel() : mine != null ? mine.numel() : 0;
         if (r.problem() != null) {
@@ -224,8 +229,8 @@ public final class GradientCheck {
 
     /** Local mode: our backward steps read the reference's forward values. */
     private static void substituteValues(Activations a, Reference.Result ref, String refName) {
-        for (Map.Entry<String, Tensor> e : a.byName().entrySet()) {
-            Tensor theirs = ref.values().get(e.getKey());
+        for (Map.Entry<Name, Tensor> e : a.all().entrySet()) {
+            Tensor theirs = ref.values().get(e.getKey().name());
             if (theirs == null) {
                 throw new ReferenceMismatch("local mode needs the forward value of '" + e.getKey()
                         + "', which reference '" + refName + "' did not give");
@@ -237,25 +242,25 @@ public final class GradientCheck {
 
     /** Local mode: every step's upstream gradient must come complete, in the right shape, from the reference. */
     private static void requireUpstream(Activations a, Reference.Result ref, String refName) {
-        Map<String, Tensor> values = a.byName();
-        for (String name : Grads.EXERCISE1) {
-            if (Parameters.NAMES.contains(name)) {
+        Map<Name, Tensor> values = a.all();
+        for (Name name : Name.EXERCISE1) {
+            if (name.isParameter()) {
                 continue; // leaves: no step reads their gradient
             }
-            Tensor g = ref.grads().get(name);
+            Tensor g = ref.grads().get(name.name());
             if (g == null) {
                 throw new ReferenceMismatch("local mode needs the gradient of '" + name + "', which reference '"
                         + refName + "' did not give");
             }
-            if (ref.sampledIndices(name) != null) {
+            if (ref.sampledIndices(name.name()) != null) {
                 throw new ReferenceMismatch("local mode needs every element of the gradient of '" + name
-                        + "', reference '" + refName + "' computed only " + ref.sampledIndices(name).length);
+                        + "', reference '" + refName + "' computed only " + ref.sampledIndices(name.name()).length);
             }
             requireShape(name, "gradient", values.get(name), g, refName);
         }
     }
 
-    private static void requireShape(String name, String what, Tensor mine, Tensor theirs, String refName) {
+    private static void requireShape(Name name, String what, Tensor mine, Tensor theirs, String refName) {
         if (!Arrays.equals(mine.shape(), theirs.shape())) {
             throw new ReferenceMismatch("reference '" + refName + "' gave the " + what + " of '" + name
                     + "' in shape " + theirs.shapeString() + ", expected " + mine.shapeString());

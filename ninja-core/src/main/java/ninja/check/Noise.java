@@ -34,8 +34,8 @@ public final class Noise {
     }
 
     /** Every tensor of m perturbed (null values kept null). */
-    public static Map<String, Tensor> perturb(Map<String, Tensor> m, SplittableRandom r) {
-        Map<String, Tensor> out = new LinkedHashMap<>();
+    public static <K> Map<K, Tensor> perturb(Map<K, Tensor> m, SplittableRandom r) {
+        Map<K, Tensor> out = new LinkedHashMap<>();
         m.forEach((k, v) -> out.put(k, v == null ? null : perturb(v, r)));
         return out;
     }

@@ -1,5 +1,7 @@
 package ninja.model;
 
+import static ninja.model.Name.*;
+
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 
@@ -16,14 +18,14 @@ public final class BatchNorm {
     }
 
     public static void forward(Activations a, Tensor bngain, Tensor bnbias) {
-        int n = a.hprebn.dim(0);
-        a.bnmeani = Ops.mul(1.0f / n, Ops.sum0(a.hprebn, true));            // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
-        a.bndiff = Ops.sub(a.hprebn, a.bnmeani);                             // bndiff = hprebn - bnmeani
-        a.bndiff2 = Ops.mul(a.bndiff, a.bndiff);                             // bndiff2 = bndiff**2
-        a.bnvar = Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.bndiff2, true)); // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
-        a.bnvar_inv = Ops.map(a.bnvar, v -> rsqrt(v + EPS));                 // bnvar_inv = (bnvar + 1e-5)**-0.5
-        a.bnraw = Ops.mul(a.bndiff, a.bnvar_inv);                            // bnraw = bndiff * bnvar_inv
-        a.hpreact = Ops.add(Ops.mul(bngain, a.bnraw), bnbias);               // hpreact = bngain * bnraw + bnbias
+        int n = a.get(hprebn).dim(0);
+        a.set(bnmeani, Ops.mul(1.0f / n, Ops.sum0(a.get(hprebn), true)));                // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
+        a.set(bndiff, Ops.sub(a.get(hprebn), a.get(bnmeani)));                           // bndiff = hprebn - bnmeani
+        a.set(bndiff2, Ops.mul(a.get(bndiff), a.get(bndiff)));                           // bndiff2 = bndiff**2
+        a.set(bnvar, Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.get(bndiff2), true)));  // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
+        a.set(bnvar_inv, Ops.map(a.get(bnvar), v -> rsqrt(v + EPS)));                    // bnvar_inv = (bnvar + 1e-5)**-0.5
+        a.set(bnraw, Ops.mul(a.get(bndiff), a.get(bnvar_inv)));                          // bnraw = bndiff * bnvar_inv
+        a.set(hpreact, Ops.add(Ops.mul(bngain, a.get(bnraw)), bnbias));                  // hpreact = bngain * bnraw + bnbias
     }
 
     /** x**-0.5 as torch computes it for float: 1 / sqrt(x), each rounded to float. */
@@ -33,33 +35,33 @@ public final class BatchNorm {
 
     /** Exercise 1's batchnorm steps, from dhpreact back to dhprebn. */
     public static void backward(Activations a, Tensor bngain, Grads g) {
-        int n = a.hprebn.dim(0);
-        Tensor dhpreact = g.up("hpreact");
+        int n = a.get(hprebn).dim(0);
+        Tensor dhpreact = g.up(hpreact);
         // hpreact = bngain * bnraw + bnbias: bngain and bnbias were broadcast over the batch, so sum over it
-        g.put("bngain", Ops.sum0(Ops.mul(a.bnraw, dhpreact), true));        // dbngain = sum_0(bnraw * dhpreact)
-        g.put("bnbias", Ops.sum0(dhpreact, true));                           // dbnbias = sum_0(dhpreact)
-        g.put("bnraw", Ops.mul(bngain, dhpreact));                           // dbnraw = bngain * dhpreact
+        g.put(Name.bngain, Ops.sum0(Ops.mul(a.get(bnraw), dhpreact), true));  // dbngain = sum_0(bnraw * dhpreact)
+        g.put(Name.bnbias, Ops.sum0(dhpreact, true));                         // dbnbias = sum_0(dhpreact)
+        g.put(bnraw, Ops.mul(bngain, dhpreact));                              // dbnraw = bngain * dhpreact
         // bnraw = bndiff * bnvar_inv
-        Tensor dbnraw = g.up("bnraw");
-        Tensor dbndiff = Ops.mul(a.bnvar_inv, dbnraw);                       // dbndiff  = bnvar_inv * dbnraw (first branch)
-        g.put("bnvar_inv", Ops.sum0(Ops.mul(a.bndiff, dbnraw), true));      // dbnvar_inv = sum_0(bndiff * dbnraw)
+        Tensor dbnraw = g.up(bnraw);
+        Tensor dbndiff = Ops.mul(a.get(bnvar_inv), dbnraw);                // dbndiff  = bnvar_inv * dbnraw (first branch)
+        g.put(bnvar_inv, Ops.sum0(Ops.mul(a.get(bndiff), dbnraw), true));  // dbnvar_inv = sum_0(bndiff * dbnraw)
         // bnvar_inv = (bnvar + eps)^(-1/2)  =>  d/dbnvar = -1/2 (bnvar + eps)^(-3/2)
-        Tensor dvar = Ops.map(a.bnvar, v -> -0.5f * (float) Math.pow(v + EPS, -1.5));
-        g.put("bnvar", Ops.mul(dvar, g.up("bnvar_inv")));
+        Tensor dvar = Ops.map(a.get(bnvar), v -> -0.5f * (float) Math.pow(v + EPS, -1.5));
+        g.put(bnvar, Ops.mul(dvar, g.up(bnvar_inv)));
         // bnvar = 1/(n-1) * sum_0(bndiff2): every element of the column receives 1/(n-1) * dbnvar
         float bessel = (float) (1.0 / (n - 1));
-        g.put("bndiff2", Ops.mul(Ops.map(a.bndiff2, x -> bessel * 1.0f), g.up("bnvar")));
+        g.put(bndiff2, Ops.mul(Ops.map(a.get(bndiff2), x -> bessel * 1.0f), g.up(bnvar)));
         // bndiff2 = bndiff^2: second branch into dbndiff
-        Ops.addInto(dbndiff, Ops.mul(Ops.mul(2.0f, a.bndiff), g.up("bndiff2")));
-        g.put("bndiff", dbndiff);
+        Ops.addInto(dbndiff, Ops.mul(Ops.mul(2.0f, a.get(bndiff)), g.up(bndiff2)));
+        g.put(bndiff, dbndiff);
         // bndiff = hprebn - bnmeani: bnmeani was broadcast over the batch
-        Tensor dbndiffUp = g.up("bndiff");
-        Tensor dhprebn = dbndiffUp.copy();                                   // dhprebn = dbndiff (first branch)
-        g.put("bnmeani", Ops.mul(-1.0f, Ops.sum0(dbndiffUp, true)));        // dbnmeani = -sum_0(dbndiff)
+        Tensor dbndiffUp = g.up(bndiff);
+        Tensor dhprebn = dbndiffUp.copy();                          // dhprebn = dbndiff (first branch)
+        g.put(bnmeani, Ops.mul(-1.0f, Ops.sum0(dbndiffUp, true)));  // dbnmeani = -sum_0(dbndiff)
         // bnmeani = 1/n * sum_0(hprebn): second branch into dhprebn
-        Tensor dbnmeani = g.up("bnmeani");
-        Ops.addInto(dhprebn, Ops.mul(1.0f / n, Ops.mul(Tensor.full(1.0f, a.hprebn.shape()), dbnmeani)));
-        g.put("hprebn", dhprebn);
+        Tensor dbnmeani = g.up(bnmeani);
+        Ops.addInto(dhprebn, Ops.mul(1.0f / n, Ops.mul(Tensor.full(1.0f, a.get(hprebn).shape()), dbnmeani)));
+        g.put(hprebn, dhprebn);
     }
 
     /**
@@ -70,16 +72,16 @@ public final class BatchNorm {
      * Also yields dbngain = sum_0(dhpreact * bnraw) and dbnbias = sum_0(dhpreact), which it needs anyway.
      */
     public static void fusedBackward(Activations a, Tensor bngain, Grads g) {
-        Tensor dhpreact = g.up("hpreact");
+        Tensor dhpreact = g.up(hpreact);
         int n = dhpreact.dim(0), h = dhpreact.dim(1);
         Tensor dhprebn = Tensor.zeros(n, h);
         Tensor dbngain = Tensor.zeros(1, h);
         Tensor dbnbias = Tensor.zeros(1, h);
-        fusedBackward(dhpreact.data(), a.bnraw.data(), bngain.data(), a.bnvar_inv.data(), dhprebn.data(),
+        fusedBackward(dhpreact.data(), a.get(bnraw).data(), bngain.data(), a.get(bnvar_inv).data(), dhprebn.data(),
                 dbngain.data(), dbnbias.data(), n, h);
-        g.put("bngain", dbngain);
-        g.put("bnbias", dbnbias);
-        g.put("hprebn", dhprebn);
+        g.put(Name.bngain, dbngain);
+        g.put(Name.bnbias, dbnbias);
+        g.put(hprebn, dhprebn);
     }
 
     /** The fused batchnorm backward on row-major arrays ([n, h] activations, [h] statistics). */
@@ -97,12 +99,12 @@ public final class BatchNorm {
         java.util.Arrays.fill(dbngain, 0, h, 0f);
         java.util.Arrays.fill(dbnbias, 0, h, 0f);
         for (int i = 0; i < n; i++) {
-            SIMD.bnSums(dhpreact, bnraw, i * h, dbngain, dbnbias, h);      // dbnbias = sum_0(dhpreact), dbngain = sum_0(dhpreact * bnraw)
+            SIMD.bnSums(dhpreact, bnraw, i * h, dbngain, dbnbias, h);  // dbnbias = sum_0(dhpreact), dbngain = sum_0(dhpreact * bnraw)
         }
         float fn = n;
-        float bessel = (float) ((double) n / (n - 1));                       // n/(n-1)
+        float bessel = (float) ((double) n / (n - 1));  // n/(n-1)
         for (int j = 0; j < h; j++) {
-            scale[j] = bngain[j] * bnvarInv[j] / fn;                         // bngain * bnvar_inv / n
+            scale[j] = bngain[j] * bnvarInv[j] / fn;  // bngain * bnvar_inv / n
         }
         for (int i = 0; i < n; i++) {
             SIMD.bnBackwardRow(dhpreact, bnraw, i * h, scale, dbnbias, dbngain, fn, bessel, dhprebn, h);

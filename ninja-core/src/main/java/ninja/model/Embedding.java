@@ -1,5 +1,7 @@
 package ninja.model;
 
+import static ninja.model.Name.*;
+
 import ninja.tensor.Tensor;
 
 /** The character embedding: a table lookup, and its backward, a scatter-add. */
@@ -10,9 +12,9 @@ public final class Embedding {
     /** emb = C[Xb] ([n, block, E]); embcat = emb.view(n, -1). */
     public static void forward(Tensor C, Batch b, Activations a) {
         int n = b.n(), block = b.blockSize(), e = C.dim(1);
-        a.emb = Tensor.zeros(n, block, e);
-        lookup(C.data(), e, b.xb(), a.emb.data());
-        a.embcat = a.emb.view(n, block * e);
+        a.set(emb, Tensor.zeros(n, block, e));
+        lookup(C.data(), e, b.xb(), a.get(emb).data());
+        a.set(embcat, a.get(emb).view(n, block * e));
     }
 
     /** Row i of out is row xb[i] of the table C[V, E]. */
@@ -27,12 +29,12 @@ public final class Embedding {
      * in the batch receives both gradients).
      */
     public static void backward(Tensor C, Batch b, Grads g) {
-        Tensor dembcat = g.up("embcat");
+        Tensor dembcat = g.up(embcat);
         int n = b.n(), block = b.blockSize(), e = C.dim(1);
-        g.put("emb", dembcat.copy().view(n, block, e));
+        g.put(emb, dembcat.copy().view(n, block, e));
         Tensor dC = Tensor.zeros(C.shape());
-        scatterAdd(g.up("emb").data(), e, b.xb(), dC.data());
-        g.put("C", dC);
+        scatterAdd(g.up(emb).data(), e, b.xb(), dC.data());
+        g.put(Name.C, dC);
     }
 
     /** dC[xb[i]] += demb[i] for every row i of demb. */

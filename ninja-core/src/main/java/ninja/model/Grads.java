@@ -1,25 +1,19 @@
 package ninja.model;
 
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.util.EnumMap;
 import java.util.Map;
 import ninja.tensor.Tensor;
 
 /**
- * The gradients the manual backward pass writes, by tensor name ({@code "hprebn"} holds dhprebn).
+ * The gradients the manual backward pass writes, by tensor ({@code hprebn} holds dhprebn).
  *
  * <p>Each backward step reads the gradient of its output with {@link #up}. Normally that is the gradient this
  * pass computed a step earlier (the chain). In local mode it is a reference engine's gradient instead, so
  * an error in one step shows in that step's row alone and does not flow down the chain.
  */
 public final class Grads {
-    /** The 26 tensors the lecture's Exercise 1 checks, in its order. */
-    public static final List<String> EXERCISE1 = List.of("logprobs", "probs", "counts_sum_inv", "counts_sum",
-            "counts", "norm_logits", "logit_maxes", "logits", "h", "W2", "b2", "hpreact", "bngain", "bnbias",
-            "bnraw", "bnvar_inv", "bnvar", "bndiff2", "bndiff", "bnmeani", "hprebn", "embcat", "W1", "b1", "emb",
-            "C");
-
-    private final Map<String, Tensor> mine = new LinkedHashMap<>();
+    private final Map<Name, Tensor> mine = new EnumMap<>(Name.class);
+    /** A reference's gradients by lecture name (its result speaks strings), or null in chained mode. */
     private final Map<String, Tensor> upstream;
 
     private Grads(Map<String, Tensor> upstream) {
@@ -31,18 +25,18 @@ public final class Grads {
         return new Grads(null);
     }
 
-    /** Each step is fed the given (reference) upstream gradients. */
+    /** Each step is fed the given (reference) upstream gradients, by lecture name. */
     public static Grads local(Map<String, Tensor> referenceGrads) {
         return new Grads(referenceGrads);
     }
 
-    public void put(String name, Tensor grad) {
+    public void put(Name name, Tensor grad) {
         mine.put(name, grad);
     }
 
     /** The gradient of {@code name} to back-propagate from. */
-    public Tensor up(String name) {
-        Tensor t = upstream != null ? upstream.get(name) : mine.get(name);
+    public Tensor up(Name name) {
+        Tensor t = upstream != null ? upstream.get(name.name()) : mine.get(name);
         if (t == null) {
             throw new IllegalStateException("no upstream gradient for '" + name + "'"
                     + (upstream != null ? " in the reference" : " (backward steps ran out of order)"));
@@ -50,11 +44,12 @@ public final class Grads {
         return t;
     }
 
-    public Tensor get(String name) {
+    public Tensor get(Name name) {
         return mine.get(name);
     }
 
-    public Map<String, Tensor> all() {
+    /** Every gradient written, in the order of {@link Name}. */
+    public Map<Name, Tensor> all() {
         return mine;
     }
 }

@@ -17,8 +17,7 @@ public final class Linear {
      * dx = dout @ W^T,  dW = x^T @ dout,  db = sum_0(dout)  (b was broadcast over the batch, so its gradient is
      * summed over it).
      */
-    public static void backward(String outName, String xName, Tensor x, String wName, Tensor W, String bName,
-            Grads g) {
+    public static void backward(Name outName, Name xName, Tensor x, Name wName, Tensor W, Name bName, Grads g) {
         Tensor dout = g.up(outName);
         g.put(xName, Ops.matmulBT(dout, W));
         g.put(wName, Ops.matmulAT(x, dout));

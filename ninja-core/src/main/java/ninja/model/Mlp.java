@@ -1,5 +1,7 @@
 package ninja.model;
 
+import static ninja.model.Name.*;
+
 import java.util.List;
 import ninja.nn.FlattenConsecutive;
 import ninja.nn.NotebookBatchNorm;
@@ -30,13 +32,17 @@ public final class Mlp {
      */
     public static Sequential layers(Parameters p) {
         return new Sequential(List.of(
-                new ninja.nn.Embedding(new Param("C", p.C)),
+                new ninja.nn.Embedding(param(p, C)),
                 new FlattenConsecutive(p.blockSize()),
-                new ninja.nn.Linear(new Param("W1", p.W1), new Param("b1", p.b1)),
-                new NotebookBatchNorm(new Param("bngain", p.bngain), new Param("bnbias", p.bnbias),
+                new ninja.nn.Linear(param(p, W1), param(p, b1)),
+                new NotebookBatchNorm(param(p, bngain), param(p, bnbias),
                         new Param("bnmean", p.bnmean), new Param("bnstd", p.bnstd)),
                 new ninja.nn.Tanh(),
-                new ninja.nn.Linear(new Param("W2", p.W2), new Param("b2", p.b2)).transposedPlans()), false);
+                new ninja.nn.Linear(param(p, W2), param(p, b2)).transposedPlans()), false);
+    }
+
+    private static Param param(Parameters p, Name name) {
+        return new Param(name.name(), p.get(name));
     }
 
     /** The layers' index of the pre-activations: Embedding, Flatten, Linear(W1) give hprebn. */
@@ -45,12 +51,12 @@ public final class Mlp {
     /** The lecture's forward pass in training mode (batch statistics), every intermediate kept. */
     public static Activations forward(Parameters p, Batch b) {
         Activations a = new Activations();
-        Embedding.forward(p.C, b, a);                          // emb = C[Xb]; embcat = emb.view(n, -1)
-        a.hprebn = Linear.forward(a.embcat, p.W1, p.b1);       // hprebn = embcat @ W1 + b1
-        BatchNorm.forward(a, p.bngain, p.bnbias);              // bnmeani ... hpreact
-        a.h = Tanh.forward(a.hpreact);                         // h = tanh(hpreact)
-        a.logits = Linear.forward(a.h, p.W2, p.b2);            // logits = h @ W2 + b2
-        CrossEntropy.forward(a, b.yb());                       // logit_maxes ... loss
+        Embedding.forward(p.C, b, a);                              // emb = C[Xb]; embcat = emb.view(n, -1)
+        a.set(hprebn, Linear.forward(a.get(embcat), p.W1, p.b1));  // hprebn = embcat @ W1 + b1
+        BatchNorm.forward(a, p.bngain, p.bnbias);                  // bnmeani ... hpreact
+        a.set(h, Tanh.forward(a.get(hpreact)));                    // h = tanh(hpreact)
+        a.set(logits, Linear.forward(a.get(h), p.W2, p.b2));       // logits = h @ W2 + b2
+        CrossEntropy.forward(a, b.yb());                           // logit_maxes ... loss
         return a;
     }
 
@@ -67,26 +73,22 @@ public final class Mlp {
         if (mode == Mode.ATOMIC) {
             CrossEntropy.backward(a, b.yb(), g);
         } else {
-            CrossEntropy.fusedBackward(a.logits, b.yb(), g);
+            CrossEntropy.fusedBackward(a.get(logits), b.yb(), g);
         }
-        Linear.backward("logits", "h", a.h, "W2", p.W2, "b2", g);
+        Linear.backward(logits, h, a.get(h), W2, p.W2, b2, g);
         Tanh.backward(a, g);
         if (mode == Mode.ATOMIC) {
             BatchNorm.backward(a, p.bngain, g);
         } else {
             BatchNorm.fusedBackward(a, p.bngain, g);
         }
-        Linear.backward("hprebn", "embcat", a.embcat, "W1", p.W1, "b1", g);
+        Linear.backward(hprebn, embcat, a.get(embcat), W1, p.W1, b1, g);
         Embedding.backward(p.C, b, g);
         return g;
     }
 
-    /** The gradients of the seven trainable tensors, in {@link Parameters#NAMES} order. */
+    /** The gradients of the seven trainable tensors, in {@link Name#PARAMETERS} order. */
     public static Tensor[] parameterGrads(Grads g) {
-        Tensor[] out = new Tensor[Parameters.NAMES.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = g.get(Parameters.NAMES.get(i));
-        }
-        return out;
+        return Name.PARAMETERS.stream().map(g::get).toArray(Tensor[]::new);
     }
 }

@@ -14,7 +14,8 @@ import ninja.tensor.Tensor;
  * </pre>
  */
 public final class Parameters {
-    public static final List<String> NAMES = List.of("C", "W1", "b1", "W2", "b2", "bngain", "bnbias");
+    /** The trainable tensors' checkpoint names: the lecture's, {@link Name#PARAMETERS}. */
+    public static final List<String> NAMES = Name.PARAMETERS.stream().map(Name::name).toList();
 
     public final Tensor C;
     public final Tensor W1;
@@ -80,9 +81,23 @@ public final class Parameters {
         return Tensor.of(values, shape);
     }
 
-    /** The seven trainable tensors in the lecture's order (C, W1, b1, W2, b2, bngain, bnbias). */
+    /** The seven trainable tensors in the lecture's order ({@link Name#PARAMETERS}). */
     public List<Tensor> trainable() {
-        return List.of(C, W1, b1, W2, b2, bngain, bnbias);
+        return Name.PARAMETERS.stream().map(this::get).toList();
+    }
+
+    /** A trainable tensor by its typed name. */
+    public Tensor get(Name name) {
+        return switch (name) {
+            case C -> C;
+            case W1 -> W1;
+            case b1 -> b1;
+            case W2 -> W2;
+            case b2 -> b2;
+            case bngain -> bngain;
+            case bnbias -> bnbias;
+            default -> throw new IllegalArgumentException(name + " is an intermediate, not a parameter");
+        };
     }
 
     /** Every tensor by its checkpoint name, trainable first, then the batchnorm buffers. */

@@ -1,5 +1,7 @@
 package ninja.model;
 
+import static ninja.model.Name.*;
+
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 
@@ -14,7 +16,7 @@ public final class Tanh {
 
     /** dhpreact = (1 - h^2) * dh, since d tanh(x)/dx = 1 - tanh(x)^2. */
     public static void backward(Activations a, Grads g) {
-        Tensor oneMinusH2 = Ops.map(Ops.mul(a.h, a.h), x -> 1.0f - x);
-        g.put("hpreact", Ops.mul(oneMinusH2, g.up("h")));
+        Tensor oneMinusH2 = Ops.map(Ops.mul(a.get(h), a.get(h)), x -> 1.0f - x);
+        g.put(hpreact, Ops.mul(oneMinusH2, g.up(h)));
     }
 }

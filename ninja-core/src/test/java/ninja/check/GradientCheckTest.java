@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import ninja.model.Grads;
 import ninja.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +19,7 @@ class GradientCheckTest {
     @Test
     void rowsAreTheLecturesOrderThenTheFusedOnes() {
         GradientCheck.Report r = GradientCheck.compare(s.p(), s.b(), fd, "fd", false);
-        assertThat(r.rows().subList(0, 26)).extracting(GradientCheck.Row::name).isEqualTo(Grads.EXERCISE1);
+        assertThat(r.rows().subList(0, 26)).extracting(GradientCheck.Row::name).isEqualTo(Graph.EXERCISE1);
         assertThat(r.rows().subList(26, 30)).extracting(GradientCheck.Row::name)
                 .containsExactly("logits (fused)", "hprebn (fused)", "bngain (fused)", "bnbias (fused)");
         assertThat(r.loss()).isCloseTo(r.referenceLoss(), org.assertj.core.data.Offset.offset(1e-5));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Consumer;
 import ninja.model.Grads;
+import ninja.model.Name;
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;
@@ -38,8 +39,8 @@ class MutationTest {
     void besselMissingInBnvarBackwardIsCaught() {
         int n = s.b().n();
         // dbndiff2 = 1/n * dbnvar instead of 1/(n-1) * dbnvar
-        GradientCheck.Row r = row("bndiff2", g -> g.put("bndiff2",
-                Ops.mul(Ops.mul(1.0f / n, Tensor.full(1f, n, s.p().nHidden())), g.up("bnvar"))));
+        GradientCheck.Row r = row("bndiff2", g -> g.put(Name.bndiff2,
+                Ops.mul(Ops.mul(1.0f / n, Tensor.full(1f, n, s.p().nHidden())), g.up(Name.bnvar))));
         assertThat(r.ok()).isFalse();
         assertThat(r.cmp().maxdiff()).isGreaterThan(1e-6);
     }
@@ -47,17 +48,17 @@ class MutationTest {
     @Test
     void dbnmeaniWithoutTheBroadcastSumIsCaught() {
         // dbnmeani = -dbndiff (shape [n, H]) or summed without keepdim ([H]) instead of [1, H]
-        GradientCheck.Row full = row("bnmeani", g -> g.put("bnmeani", Ops.mul(-1f, g.up("bndiff"))));
+        GradientCheck.Row full = row("bnmeani", g -> g.put(Name.bnmeani, Ops.mul(-1f, g.up(Name.bndiff))));
         assertThat(full.ok()).isFalse();
         assertThat(full.cmp().problem()).contains("[8, 12]").contains("[1, 12]");
-        GradientCheck.Row flat = row("bnmeani", g -> g.put("bnmeani", Ops.mul(-1f, Ops.sum0(g.up("bndiff"), false))));
+        GradientCheck.Row flat = row("bnmeani", g -> g.put(Name.bnmeani, Ops.mul(-1f, Ops.sum0(g.up(Name.bndiff), false))));
         assertThat(flat.ok()).isFalse();
         assertThat(flat.cmp().problem()).contains("mine [12]").contains("reference [1, 12]");
     }
 
     @Test
     void forgottenDlogitMaxesIsCaught() {
-        GradientCheck.Row r = row("logit_maxes", g -> g.all().remove("logit_maxes"));
+        GradientCheck.Row r = row("logit_maxes", g -> g.all().remove(Name.logit_maxes));
         assertThat(r.ok()).isFalse();
         assertThat(r.cmp().problem()).contains("no gradient computed for logit_maxes");
     }
@@ -69,11 +70,11 @@ class MutationTest {
         // dC[Xb[k,j]] = demb[k,j]: assignment, so a repeated character keeps only its last gradient
         GradientCheck.Row r = row("C", g -> {
             Tensor dC = Tensor.zeros(s.p().C.shape());
-            float[] demb = g.up("emb").data();
+            float[] demb = g.up(Name.emb).data();
             for (int i = 0; i < xb.length; i++) {
                 System.arraycopy(demb, i * e, dC.data(), xb[i] * e, e);
             }
-            g.put("C", dC);
+            g.put(Name.C, dC);
         });
         assertThat(r.ok()).isFalse();
         assertThat(r.cmp().maxdiff()).isGreaterThan(1e-6);

@@ -11,6 +11,7 @@ import ninja.model.Activations;
 import ninja.model.Config;
 import ninja.model.Grads;
 import ninja.model.Mlp;
+import ninja.model.Name;
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 
@@ -28,15 +29,15 @@ class VerdictPropertyTest {
 
     /** Planted mistakes, each computed from our own upstream gradients and forward values. */
     enum Mutation {
-        BESSEL("bndiff2", (a, g) -> g.put("bndiff2", Ops.mul(Ops.mul(1f / a.bndiff.dim(0),
-                Tensor.full(1f, a.bndiff.shape())), g.up("bnvar")))),
-        NO_BNDIFF2_BRANCH("bndiff", (a, g) -> g.put("bndiff", Ops.mul(a.bnvar_inv, g.up("bnraw")))),
-        NO_BNMEANI_BRANCH("hprebn", (a, g) -> g.put("hprebn", g.up("bndiff").copy())),
-        NO_COUNTS_SUM_BRANCH("counts", (a, g) -> g.put("counts", Ops.mul(a.counts_sum_inv, g.up("probs")))),
-        SIGN("h", (a, g) -> g.put("h", Ops.mul(-1f, g.get("h")))),
-        MISSING_1_OVER_N("logprobs", (a, g) -> g.put("logprobs", Ops.mul(a.bndiff.dim(0), g.get("logprobs")))),
-        TRANSPOSE_VIEWED("W2", (a, g) -> g.put("W2",
-                Ops.matmulAT(g.up("logits"), a.h).view(a.h.dim(1), a.logits.dim(1)))),
+        BESSEL("bndiff2", (a, g) -> g.put(Name.bndiff2, Ops.mul(Ops.mul(1f / a.get(Name.bndiff).dim(0),
+                Tensor.full(1f, a.get(Name.bndiff).shape())), g.up(Name.bnvar)))),
+        NO_BNDIFF2_BRANCH("bndiff", (a, g) -> g.put(Name.bndiff, Ops.mul(a.get(Name.bnvar_inv), g.up(Name.bnraw)))),
+        NO_BNMEANI_BRANCH("hprebn", (a, g) -> g.put(Name.hprebn, g.up(Name.bndiff).copy())),
+        NO_COUNTS_SUM_BRANCH("counts", (a, g) -> g.put(Name.counts, Ops.mul(a.get(Name.counts_sum_inv), g.up(Name.probs)))),
+        SIGN("h", (a, g) -> g.put(Name.h, Ops.mul(-1f, g.get(Name.h)))),
+        MISSING_1_OVER_N("logprobs", (a, g) -> g.put(Name.logprobs, Ops.mul(a.get(Name.bndiff).dim(0), g.get(Name.logprobs)))),
+        TRANSPOSE_VIEWED("W2", (a, g) -> g.put(Name.W2,
+                Ops.matmulAT(g.up(Name.logits), a.get(Name.h)).view(a.get(Name.h).dim(1), a.get(Name.logits).dim(1)))),
         NO_SCATTER_ADD("C", (a, g) -> { }); // planted in plant(): needs the batch
 
         final String row;
@@ -85,10 +86,10 @@ class VerdictPropertyTest {
         int e = s.p().nEmbd();
         int[] xb = s.b().xb();
         Tensor dC = Tensor.zeros(s.p().C.shape());
-        float[] demb = g.up("emb").data();
+        float[] demb = g.up(Name.emb).data();
         for (int i = 0; i < xb.length; i++) {
             System.arraycopy(demb, i * e, dC.data(), xb[i] * e, e); // dC[Xb[k, j]] = demb[k, j]: assigned
         }
-        g.put("C", dC);
+        g.put(Name.C, dC);
     }
 }

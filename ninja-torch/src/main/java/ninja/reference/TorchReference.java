@@ -1,9 +1,12 @@
 package ninja.reference;
 
+import static ninja.model.Name.*;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.GradientCollector;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,7 +14,7 @@ import ninja.check.Fingerprint;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
 import ninja.model.Batch;
-import ninja.model.Grads;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -25,11 +28,6 @@ import ninja.tensor.Tensor;
  * it recompute constants), then backward. Autograd, not our formulas, computes every number.
  */
 public final class TorchReference implements Reference, LocalVjp {
-    /** The forward steps, in the lecture's order; each names the value it computes. */
-    static final List<String> STEPS = List.of("emb", "embcat", "hprebn", "bnmeani", "bndiff", "bndiff2", "bnvar",
-            "bnvar_inv", "bnraw", "hpreact", "h", "logits", "logit_maxes", "norm_logits", "counts", "counts_sum",
-            "counts_sum_inv", "probs", "logprobs", "loss");
-
     @Override
     public String name() {
         return "torch";
@@ -65,31 +63,29 @@ public final class TorchReference implements Reference, LocalVjp {
             try (NDManager m = Torch.newManager();
                     GradientCollector gc = Torch.engine().newGradientCollector()) {
                 Graph g = new Graph(m, p, b);
-                Map<String, NDArray> params = new LinkedHashMap<>();
-                p.byName().forEach((k, t) -> params.put(k, Torch.toNd(m, t)));
-                Map<String, NDArray> values = g.forward(params, new LinkedHashMap<>(), 0);
+                Map<Name, NDArray> values = new EnumMap<>(Name.class);
+                for (Name t : Name.PARAMETERS) {
+                    values.put(t, Torch.toNd(m, p.get(t)));
+                }
+                g.forward(values, 0);
                 Map<String, Tensor> grads = new LinkedHashMap<>();
-                for (String x : tensors) {
-                    Map<String, NDArray> pp = new LinkedHashMap<>(params);
-                    Map<String, NDArray> vv = new LinkedHashMap<>(values);
-                    Map<String, NDArray> holder = Parameters.NAMES.contains(x) ? pp : vv;
-                    NDArray leaf = holder.get(x).duplicate();
+                for (String name : tensors) {
+                    Name x = Name.of(name);
+                    Map<Name, NDArray> vv = new EnumMap<>(values);
+                    NDArray leaf = vv.get(x).duplicate();
                     leaf.setRequiresGradient(true);
-                    holder.put(x, leaf);
+                    vv.put(x, leaf);
                     NDArray total = null;
-                    for (String y : ninja.check.Graph.CONSUMERS.get(x)) {
-                        Tensor u = upstream.get(y) != null ? upstream.get(y) : Tensor.scalar(1f); // dloss = 1
-                        NDArray term = g.step(y, pp, vv).mul(Torch.toNd(m, u)).sum();
+                    for (Name y : x.consumers()) {
+                        Tensor u = upstream.get(y.name()) != null ? upstream.get(y.name()) : Tensor.scalar(1f); // dloss = 1
+                        NDArray term = g.step(y, vv).mul(Torch.toNd(m, u)).sum();
                         total = total == null ? term : total.add(term);
                     }
                     gc.backward(total);
-                    grads.put(x, Torch.toTensor(leaf.getGradient()));
+                    grads.put(name, Torch.toTensor(leaf.getGradient()));
                 }
-                Map<String, Tensor> out = new LinkedHashMap<>();
-                for (String name : STEPS) {
-                    out.put(name, Torch.toTensor(values.get(name)));
-                }
-                return new Result(out, grads, out.get("loss").item(), fingerprint);
+                Map<String, Tensor> out = intermediates(values);
+                return new Result(out, grads, out.get(Name.loss.name()).item(), fingerprint);
             }
         }
     }
@@ -98,48 +94,49 @@ public final class TorchReference implements Reference, LocalVjp {
         Graph g = new Graph(m, p, b);
 
         // pass 1: the parameters as leaves, as in the lecture
-        Map<String, NDArray> params = new LinkedHashMap<>();
-        Map<String, Tensor> paramValues = p.byName();
-        for (String name : Parameters.NAMES) {
-            NDArray leaf = Torch.toNd(m, paramValues.get(name));
+        Map<Name, NDArray> values = new EnumMap<>(Name.class);
+        for (Name t : Name.PARAMETERS) {
+            NDArray leaf = Torch.toNd(m, p.get(t));
             leaf.setRequiresGradient(true);
-            params.put(name, leaf);
+            values.put(t, leaf);
         }
-        Map<String, NDArray> values = g.forward(params, new LinkedHashMap<>(), 0);
-        NDArray loss = values.get("loss");
-        gc.backward(loss);
-        Map<String, Tensor> grads = new LinkedHashMap<>();
-        for (String name : Parameters.NAMES) {
-            grads.put(name, Torch.toTensor(params.get(name).getGradient()));
+        g.forward(values, 0);
+        gc.backward(values.get(Name.loss));
+        Map<Name, Tensor> grads = new EnumMap<>(Name.class);
+        for (Name t : Name.PARAMETERS) {
+            grads.put(t, Torch.toTensor(values.get(t).getGradient()));
         }
 
         // one pass per intermediate: it becomes a leaf, everything downstream is recomputed from it
-        Map<String, NDArray> constParams = new LinkedHashMap<>();
-        params.forEach((k, v) -> constParams.put(k, v.stopGradient()));
-        Map<String, NDArray> constValues = new LinkedHashMap<>();
+        Map<Name, NDArray> constValues = new EnumMap<>(Name.class);
         values.forEach((k, v) -> constValues.put(k, v.stopGradient()));
-        for (String name : Grads.EXERCISE1) {
-            int step = STEPS.indexOf(name);
-            if (step < 0) {
-                continue; // a parameter
+        for (Name t : Name.EXERCISE1) {
+            if (t.isParameter()) {
+                continue;
             }
-            Map<String, NDArray> start = new LinkedHashMap<>(constValues);
-            NDArray leaf = constValues.get(name).duplicate();
+            Map<Name, NDArray> start = new EnumMap<>(constValues);
+            NDArray leaf = constValues.get(t).duplicate();
             leaf.setRequiresGradient(true);
-            start.put(name, leaf);
-            gc.backward(g.forward(constParams, start, step + 1).get("loss"));
-            grads.put(name, Torch.toTensor(leaf.getGradient()));
+            start.put(t, leaf);
+            gc.backward(g.forward(start, t.step() + 1).get(Name.loss));
+            grads.put(t, Torch.toTensor(leaf.getGradient()));
         }
 
-        Map<String, Tensor> out = new LinkedHashMap<>();
-        for (String name : STEPS) {
-            out.put(name, Torch.toTensor(constValues.get(name)));
-        }
         Map<String, Tensor> ordered = new LinkedHashMap<>();
-        for (String name : Grads.EXERCISE1) {
-            ordered.put(name, grads.get(name));
+        for (Name t : Name.EXERCISE1) {
+            ordered.put(t.name(), grads.get(t));
         }
-        return new Result(out, ordered, out.get("loss").item(), fingerprint);
+        Map<String, Tensor> out = intermediates(constValues);
+        return new Result(out, ordered, out.get(Name.loss.name()).item(), fingerprint);
+    }
+
+    /** The forward intermediates as tensors, by lecture name. */
+    private static Map<String, Tensor> intermediates(Map<Name, NDArray> values) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        for (Name t : Name.FORWARD) {
+            out.put(t.name(), Torch.toTensor(values.get(t)));
+        }
+        return out;
     }
 
     /** The forward pass over one batch, with its constants created once and kept referenced (see the brief). */
@@ -167,40 +164,43 @@ public final class TorchReference implements Reference, LocalVjp {
             one = Torch.scalar(m, 1f);
         }
 
-        /** Runs the steps from {@code from} on, reading earlier values (and the leaf) from {@code v}. */
-        Map<String, NDArray> forward(Map<String, NDArray> p, Map<String, NDArray> v, int from) {
-            for (int s = from; s < STEPS.size(); s++) {
-                String name = STEPS.get(s);
-                v.put(name, step(name, p, v));
+        /**
+         * Runs the steps of {@link Name#FORWARD} from {@code from} on, reading the parameters and earlier values (and
+         * the leaf) from {@code v}.
+         */
+        Map<Name, NDArray> forward(Map<Name, NDArray> v, int from) {
+            for (int s = from; s < Name.FORWARD.size(); s++) {
+                Name t = Name.FORWARD.get(s);
+                v.put(t, step(t, v));
             }
             return v;
         }
 
-        private NDArray step(String name, Map<String, NDArray> p, Map<String, NDArray> v) {
-            return switch (name) {
-                case "emb" -> p.get("C").get(new NDIndex("{}", xb));                             // C[Xb]
-                case "embcat" -> v.get("emb").reshape(n, -1);                                     // emb.view(n, -1)
-                case "hprebn" -> v.get("embcat").matMul(p.get("W1")).add(p.get("b1"));           // embcat @ W1 + b1
-                case "bnmeani" -> invN.mul(v.get("hprebn").sum(new int[] {0}, true));             // 1/n*hprebn.sum(0, keepdim=True)
-                case "bndiff" -> v.get("hprebn").sub(v.get("bnmeani"));                           // hprebn - bnmeani
-                case "bndiff2" -> v.get("bndiff").square();                                       // bndiff**2
-                case "bnvar" -> invNm1.mul(v.get("bndiff2").sum(new int[] {0}, true));            // 1/(n-1)*(bndiff2).sum(0, keepdim=True)
+        private NDArray step(Name t, Map<Name, NDArray> v) {
+            return switch (t) {
+                case emb -> v.get(C).get(new NDIndex("{}", xb));                             // C[Xb]
+                case embcat -> v.get(emb).reshape(n, -1);                                     // emb.view(n, -1)
+                case hprebn -> v.get(embcat).matMul(v.get(W1)).add(v.get(b1));           // embcat @ W1 + b1
+                case bnmeani -> invN.mul(v.get(hprebn).sum(new int[] {0}, true));             // 1/n*hprebn.sum(0, keepdim=True)
+                case bndiff -> v.get(hprebn).sub(v.get(bnmeani));                           // hprebn - bnmeani
+                case bndiff2 -> v.get(bndiff).square();                                       // bndiff**2
+                case bnvar -> invNm1.mul(v.get(bndiff2).sum(new int[] {0}, true));            // 1/(n-1)*(bndiff2).sum(0, keepdim=True)
                 // (bnvar + 1e-5)**-0.5: for a Python-number exponent torch runs 1/sqrt(x) (pow_tensor_scalar's
                 // rsqrt case); DJL only has a tensor exponent, which takes the general pow, so spell it out
-                case "bnvar_inv" -> one.div(v.get("bnvar").add(eps).sqrt());
-                case "bnraw" -> v.get("bndiff").mul(v.get("bnvar_inv"));                          // bndiff * bnvar_inv
-                case "hpreact" -> p.get("bngain").mul(v.get("bnraw")).add(p.get("bnbias"));      // bngain * bnraw + bnbias
-                case "h" -> v.get("hpreact").tanh();                                              // torch.tanh(hpreact)
-                case "logits" -> v.get("h").matMul(p.get("W2")).add(p.get("b2"));                // h @ W2 + b2
-                case "logit_maxes" -> v.get("logits").max(new int[] {1}, true);                   // logits.max(1, keepdim=True).values
-                case "norm_logits" -> v.get("logits").sub(v.get("logit_maxes"));                  // logits - logit_maxes
-                case "counts" -> v.get("norm_logits").exp();                                      // norm_logits.exp()
-                case "counts_sum" -> v.get("counts").sum(new int[] {1}, true);                    // counts.sum(1, keepdims=True)
-                case "counts_sum_inv" -> one.div(v.get("counts_sum"));                            // counts_sum**-1 (torch: reciprocal)
-                case "probs" -> v.get("counts").mul(v.get("counts_sum_inv"));                     // counts * counts_sum_inv
-                case "logprobs" -> v.get("probs").log();                                          // probs.log()
-                case "loss" -> v.get("logprobs").get(picked).mean().neg();                        // -logprobs[range(n), Yb].mean()
-                default -> throw new IllegalStateException(name);
+                case bnvar_inv -> one.div(v.get(bnvar).add(eps).sqrt());
+                case bnraw -> v.get(bndiff).mul(v.get(bnvar_inv));                          // bndiff * bnvar_inv
+                case hpreact -> v.get(bngain).mul(v.get(bnraw)).add(v.get(bnbias));      // bngain * bnraw + bnbias
+                case h -> v.get(hpreact).tanh();                                              // torch.tanh(hpreact)
+                case logits -> v.get(h).matMul(v.get(W2)).add(v.get(b2));                // h @ W2 + b2
+                case logit_maxes -> v.get(logits).max(new int[] {1}, true);                   // logits.max(1, keepdim=True).values
+                case norm_logits -> v.get(logits).sub(v.get(logit_maxes));                  // logits - logit_maxes
+                case counts -> v.get(norm_logits).exp();                                      // norm_logits.exp()
+                case counts_sum -> v.get(counts).sum(new int[] {1}, true);                    // counts.sum(1, keepdims=True)
+                case counts_sum_inv -> one.div(v.get(counts_sum));                            // counts_sum**-1 (torch: reciprocal)
+                case probs -> v.get(counts).mul(v.get(counts_sum_inv));                     // counts * counts_sum_inv
+                case logprobs -> v.get(probs).log();                                          // probs.log()
+                case loss -> v.get(logprobs).get(picked).mean().neg();                        // -logprobs[range(n), Yb].mean()
+                case C, W1, b1, W2, b2, bngain, bnbias -> throw new IllegalStateException(t + " is a parameter");
             };
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import ninja.check.Cmp;
 import ninja.check.Fingerprint;
+import ninja.check.Graph;
 import ninja.check.Reference;
 import ninja.data.Splits;
 import ninja.model.Activations;
@@ -15,6 +16,7 @@ import ninja.model.Batch;
 import ninja.model.Config;
 import ninja.model.Grads;
 import ninja.model.Mlp;
+import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
@@ -51,7 +53,7 @@ class TorchReferenceTest {
         // the notebook prints tensor(3.8279)
         assertThat(String.format("%.4f", r.loss())).isEqualTo("3.8279");
         assertThat(r.values().get("loss").item()).isEqualTo((float) r.loss());
-        assertThat(Mlp.forward(s.p(), s.b()).loss.item()).isCloseTo((float) r.loss(), within(1e-6f));
+        assertThat(Mlp.forward(s.p(), s.b()).get(Name.loss).item()).isCloseTo((float) r.loss(), within(1e-6f));
         assertThat(r.fingerprint()).isEqualTo(Fingerprint.of(s.p(), s.b()));
     }
 
@@ -62,9 +64,9 @@ class TorchReferenceTest {
         Reference.Result r = TORCH.compute(s.p(), s.b());
         Activations a = Mlp.forward(s.p(), s.b());
         Map<String, Tensor> params = s.p().byName();
-        assertThat(r.grads().keySet()).containsExactlyElementsOf(Grads.EXERCISE1);
+        assertThat(r.grads().keySet()).containsExactlyElementsOf(Graph.EXERCISE1);
         assertThat(r.values().keySet()).containsExactlyElementsOf(a.byName().keySet());
-        for (String name : Grads.EXERCISE1) {
+        for (String name : Graph.EXERCISE1) {
             Tensor of = params.containsKey(name) ? params.get(name) : a.byName().get(name);
             Tensor grad = r.grads().get(name);
             assertThat(grad.shape()).as("shape of d%s", name).isEqualTo(of.shape());
@@ -87,7 +89,7 @@ class TorchReferenceTest {
         Reference.Result r = TORCH.compute(s.p(), s.b());
         for (Mlp.Mode mode : Mlp.Mode.values()) {
             Activations a = Mlp.forward(s.p(), s.b());
-            r.values().forEach(a::set);
+            r.values().forEach((name, t) -> a.set(Name.of(name), t));
             Grads g = Mlp.backward(s.p(), s.b(), a, mode, Grads.chained());
             List<Cmp.Row> rows = rows(g, r, mode);
             double max = rows.stream().mapToDouble(Cmp.Row::maxdiff).max().orElseThrow();
@@ -129,9 +131,9 @@ class TorchReferenceTest {
     /** The rows a mode computes: the fused backward skips the atomic steps inside cross-entropy and batchnorm. */
     static List<Cmp.Row> rows(Grads g, Reference.Result r, Mlp.Mode mode) {
         List<Cmp.Row> rows = new ArrayList<>();
-        for (String name : Grads.EXERCISE1) {
-            if (g.get(name) != null || mode == Mlp.Mode.ATOMIC) {
-                rows.add(Cmp.cmp(name, g.get(name), r.grads().get(name)));
+        for (String name : Graph.EXERCISE1) {
+            if (g.get(Name.of(name)) != null || mode == Mlp.Mode.ATOMIC) {
+                rows.add(Cmp.cmp(name, g.get(Name.of(name)), r.grads().get(name)));
             }
         }
         assertThat(rows.size()).isGreaterThanOrEqualTo(mode == Mlp.Mode.ATOMIC ? 26 : 13);

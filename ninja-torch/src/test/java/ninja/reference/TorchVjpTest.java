@@ -6,9 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import ninja.check.FiniteDifferences;
+import ninja.check.Graph;
 import ninja.check.Reference;
 import ninja.check.Verdict;
-import ninja.model.Grads;
 import ninja.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +31,9 @@ class TorchVjpTest {
             up.put(name, Tensor.of(d, v.shape()));
         });
         up.remove("loss");
-        Reference.Result torch = TorchReferenceTest.TORCH.localVjps(s.p(), s.b(), up, Grads.EXERCISE1);
-        Reference.Result fd = new FiniteDifferences(64, true).localVjps(s.p(), s.b(), up, Grads.EXERCISE1);
-        for (String x : Grads.EXERCISE1) {
+        Reference.Result torch = TorchReferenceTest.TORCH.localVjps(s.p(), s.b(), up, Graph.EXERCISE1);
+        Reference.Result fd = new FiniteDifferences(64, true).localVjps(s.p(), s.b(), up, Graph.EXERCISE1);
+        for (String x : Graph.EXERCISE1) {
             float[] a = torch.grads().get(x).data(), b = fd.grads().get(x).data();
             int[] idx = fd.sampledIndices(x);
             float[] ta = idx == null ? a : pick(a, idx), tb = idx == null ? b : pick(b, idx);
