@@ -3,6 +3,7 @@ package ninja.model;
 import static ninja.model.Name.*;
 
 import java.util.List;
+import ninja.nn.CrossEntropyLoss;
 import ninja.nn.FlattenConsecutive;
 import ninja.nn.NotebookBatchNorm;
 import ninja.nn.Param;
@@ -10,7 +11,8 @@ import ninja.nn.Sequential;
 import ninja.tensor.Tensor;
 
 /**
- * The whole model, readable: the lecture's chunked forward pass and the manual backward pass, layer by layer.
+ * The notebook's MLP, defined once as a list of layers ({@link #layers}) over the tensors named in {@link Name}; and
+ * its readable form: the lecture's chunked forward pass and the manual backward pass, layer by layer.
  *
  * <pre>
  * Xb -> Embedding -> Linear(W1, b1) -> BatchNorm -> Tanh -> Linear(W2, b2) -> CrossEntropy -> loss
@@ -48,15 +50,18 @@ public final class Mlp {
     /** The layers' index of the pre-activations: Embedding, Flatten, Linear(W1) give hprebn. */
     public static final int HPREBN = 3;
 
-    /** The lecture's forward pass in training mode (batch statistics), every intermediate kept. */
+    /**
+     * The lecture's forward pass in training mode (batch statistics), every intermediate kept: the readable version
+     * of {@link #layers}, each layer's chunks beside its plan in its own file.
+     */
     public static Activations forward(Parameters p, Batch b) {
         Activations a = new Activations();
-        Embedding.forward(p.C, b, a);                              // emb = C[Xb]; embcat = emb.view(n, -1)
-        a.set(hprebn, Linear.forward(a.get(embcat), p.W1, p.b1));  // hprebn = embcat @ W1 + b1
-        BatchNorm.forward(a, p.bngain, p.bnbias);                  // bnmeani ... hpreact
-        a.set(h, Tanh.forward(a.get(hpreact)));                    // h = tanh(hpreact)
-        a.set(logits, Linear.forward(a.get(h), p.W2, p.b2));       // logits = h @ W2 + b2
-        CrossEntropy.forward(a, b.yb());                           // logit_maxes ... loss
+        ninja.nn.Embedding.lectureForward(p, b, a);          // emb = C[Xb]; embcat = emb.view(n, -1)
+        ninja.nn.Linear.lectureForward(hprebn, p, a);         // hprebn = embcat @ W1 + b1
+        NotebookBatchNorm.lectureForward(p, a);               // bnmeani ... hpreact
+        ninja.nn.Tanh.lectureForward(h, a);                   // h = tanh(hpreact)
+        ninja.nn.Linear.lectureForward(logits, p, a);         // logits = h @ W2 + b2
+        CrossEntropyLoss.lectureForward(a, b.yb());           // logit_maxes ... loss
         return a;
     }
 
@@ -71,19 +76,19 @@ public final class Mlp {
     /** The manual backward pass, in reverse order of the forward, writing every gradient into g. */
     public static Grads backward(Parameters p, Batch b, Activations a, Mode mode, Grads g) {
         if (mode == Mode.ATOMIC) {
-            CrossEntropy.backward(a, b.yb(), g);
+            CrossEntropyLoss.lectureBackward(a, b.yb(), g);
         } else {
-            CrossEntropy.fusedBackward(a.get(logits), b.yb(), g);
+            CrossEntropyLoss.lectureFusedBackward(a, b.yb(), g);
         }
-        Linear.backward(logits, h, a.get(h), W2, p.W2, b2, g);
-        Tanh.backward(a, g);
+        ninja.nn.Linear.lectureBackward(logits, p, a, g);
+        ninja.nn.Tanh.lectureBackward(h, a, g);
         if (mode == Mode.ATOMIC) {
-            BatchNorm.backward(a, p.bngain, g);
+            NotebookBatchNorm.lectureBackward(p, a, g);
         } else {
-            BatchNorm.fusedBackward(a, p.bngain, g);
+            NotebookBatchNorm.lectureFusedBackward(p, a, g);
         }
-        Linear.backward(hprebn, embcat, a.get(embcat), W1, p.W1, b1, g);
-        Embedding.backward(p.C, b, g);
+        ninja.nn.Linear.lectureBackward(hprebn, p, a, g);
+        ninja.nn.Embedding.lectureBackward(p, b, g);
         return g;
     }
 

@@ -1,6 +1,10 @@
 package ninja.nn;
 
+import ninja.model.Activations;
 import ninja.model.CrossEntropy;
+import ninja.model.Grads;
+import ninja.model.Name;
+import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 
 /**
@@ -51,6 +55,75 @@ public final class CrossEntropyLoss {
     }
 
     public float loss() {
+        return loss;
+    }
+
+    // The lecture's chunks, readable (Exercises 1 and 2), over the MLP's typed names; the methods above are the fast ones.
+
+    /** The lecture's eight chunks of the loss, one line each, from logits to loss. */
+    public static void lectureForward(Activations a, int[] yb) {
+        int n = a.get(Name.logits).dim(0);
+        a.logit_argmax = new int[n];
+        a.set(Name.logit_maxes, Ops.max1(a.get(Name.logits), a.logit_argmax));           // logit_maxes = logits.max(1, keepdim=True).values
+        a.set(Name.norm_logits, Ops.sub(a.get(Name.logits), a.get(Name.logit_maxes)));   // norm_logits = logits - logit_maxes
+        a.set(Name.counts, Ops.map(a.get(Name.norm_logits), x -> (float) Math.exp(x)));  // counts = norm_logits.exp()
+        a.set(Name.counts_sum, Ops.sum1(a.get(Name.counts)));                            // counts_sum = counts.sum(1, keepdims=True)
+        a.set(Name.counts_sum_inv, Ops.map(a.get(Name.counts_sum), x -> 1.0f / x));      // counts_sum_inv = counts_sum**-1
+        a.set(Name.probs, Ops.mul(a.get(Name.counts), a.get(Name.counts_sum_inv)));      // probs = counts * counts_sum_inv
+        a.set(Name.logprobs, Ops.map(a.get(Name.probs), x -> (float) Math.log(x)));      // logprobs = probs.log()
+        float sum = 0f;                                                                  // loss = -logprobs[range(n), Yb].mean()
+        for (int i = 0; i < n; i++) {
+            sum += a.get(Name.logprobs).get(i, yb[i]);
+        }
+        a.set(Name.loss, Tensor.scalar(-(sum / n)));
+    }
+
+    /** Exercise 1's cross-entropy steps, from the loss back to dlogits. */
+    public static void lectureBackward(Activations a, int[] yb, Grads g) {
+        int n = a.get(Name.logits).dim(0);
+        // loss = -mean_i logprobs[i, Yb[i]]: only the picked entries get a gradient, -1/n each
+        Tensor dlogprobs = Tensor.zeros(a.get(Name.logprobs).shape());
+        for (int i = 0; i < n; i++) {
+            dlogprobs.set(i, yb[i], (float) (-1.0 / n));
+        }
+        g.put(Name.logprobs, dlogprobs);
+        // logprobs = log(probs)
+        g.put(Name.probs, Ops.mul(Ops.map(a.get(Name.probs), x -> 1.0f / x), g.up(Name.logprobs)));  // dprobs = (1/probs) * dlogprobs
+        // probs = counts * counts_sum_inv, counts_sum_inv broadcast over each row
+        Tensor dprobs = g.up(Name.probs);
+        g.put(Name.counts_sum_inv, Ops.sum1(Ops.mul(a.get(Name.counts), dprobs)));  // dcounts_sum_inv = sum_1(counts * dprobs)
+        Tensor dcounts = Ops.mul(a.get(Name.counts_sum_inv), dprobs);               // dcounts = counts_sum_inv * dprobs (first branch)
+        // counts_sum_inv = counts_sum^-1  =>  d/dcounts_sum = -counts_sum^-2
+        Tensor minusInvSq = Ops.map(a.get(Name.counts_sum), x -> -(1.0f / (x * x)));
+        g.put(Name.counts_sum, Ops.mul(minusInvSq, g.up(Name.counts_sum_inv)));
+        // counts_sum = sum_1(counts): second branch, every count of the row gets dcounts_sum
+        Ops.addInto(dcounts, Ops.mul(Tensor.full(1.0f, a.get(Name.counts).shape()), g.up(Name.counts_sum)));
+        g.put(Name.counts, dcounts);
+        // counts = exp(norm_logits)  =>  d/dnorm_logits = counts
+        g.put(Name.norm_logits, Ops.mul(a.get(Name.counts), g.up(Name.counts)));
+        // norm_logits = logits - logit_maxes, logit_maxes broadcast over each row
+        Tensor dnorm = g.up(Name.norm_logits);
+        Tensor dlogits = dnorm.copy();                               // dlogits = dnorm_logits (first branch)
+        g.put(Name.logit_maxes, Ops.sum1(Ops.map(dnorm, x -> -x)));  // dlogit_maxes = sum_1(-dnorm_logits)
+        // logit_maxes = max_1(logits): the gradient flows to the position of each row's maximum
+        Tensor dmax = g.up(Name.logit_maxes);
+        Tensor oneHot = Tensor.zeros(a.get(Name.logits).shape());
+        for (int i = 0; i < n; i++) {
+            oneHot.set(i, a.logit_argmax[i], 1.0f);
+        }
+        Ops.addInto(dlogits, Ops.mul(oneHot, dmax));
+        g.put(Name.logits, dlogits);
+    }
+
+    /**
+     * Exercise 2: {@code dlogits = (softmax(logits) - onehot(Yb)) / n}, on tensors. Returns the loss.
+     */
+    public static float lectureFusedBackward(Activations a, int[] yb, Grads g) {
+        Tensor logits = a.get(Name.logits);
+        int n = logits.dim(0), v = logits.dim(1);
+        Tensor dlogits = Tensor.zeros(n, v);
+        float loss = CrossEntropy.fusedForwardBackward(logits.data(), yb, dlogits.data(), n, v);
+        g.put(Name.logits, dlogits);
         return loss;
     }
 }

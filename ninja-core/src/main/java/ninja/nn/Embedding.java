@@ -2,6 +2,11 @@ package ninja.nn;
 
 import java.util.List;
 import java.util.function.Function;
+import ninja.model.Activations;
+import ninja.model.Batch;
+import ninja.model.Grads;
+import ninja.model.Name;
+import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
 
@@ -113,5 +118,39 @@ public final class Embedding implements Layer {
         public Tensor out() {
             return out;
         }
+    }
+
+    // The lecture's readable version (Exercise 1), over the MLP's typed names; the plan above is the fast one.
+
+    /** emb = C[Xb] ([n, block, E]);  embcat = emb.view(n, -1) (the FlattenConsecutive after it, a view). */
+    public static void lectureForward(Parameters p, Batch b, Activations a) {
+        Tensor C = p.get(Name.C);
+        int n = b.n(), block = b.blockSize(), e = C.dim(1);
+        Tensor emb = Tensor.zeros(n, block, e);
+        for (int i = 0; i < b.xb().length; i++) {
+            System.arraycopy(C.data(), b.xb()[i] * e, emb.data(), i * e, e);
+        }
+        a.set(Name.emb, emb);
+        a.set(Name.embcat, emb.view(n, block * e));
+    }
+
+    /**
+     * demb = dembcat.view(emb.shape);  dC[Xb[k,j]] += demb[k,j]  (a scatter-add: a character that appears twice
+     * in the batch receives both gradients).
+     */
+    public static void lectureBackward(Parameters p, Batch b, Grads g) {
+        Tensor dembcat = g.up(Name.embcat);
+        int[] shape = p.get(Name.C).shape();
+        int n = b.n(), block = b.blockSize(), e = shape[1];
+        g.put(Name.emb, dembcat.copy().view(n, block, e));
+        Tensor dC = Tensor.zeros(shape);
+        float[] demb = g.up(Name.emb).data(), dc = dC.data();
+        for (int i = 0; i < b.xb().length; i++) {
+            int row = b.xb()[i] * e;
+            for (int c = 0; c < e; c++) {
+                dc[row + c] += demb[i * e + c];
+            }
+        }
+        g.put(Name.C, dC);
     }
 }

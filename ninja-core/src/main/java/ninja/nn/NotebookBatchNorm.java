@@ -2,7 +2,12 @@ package ninja.nn;
 
 import java.util.List;
 import java.util.function.Function;
+import ninja.model.Activations;
 import ninja.model.BatchNorm;
+import ninja.model.Grads;
+import ninja.model.Name;
+import ninja.model.Parameters;
+import ninja.tensor.Ops;
 import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
@@ -16,8 +21,8 @@ import ninja.tensor.Tensor;
  * bnraw = bndiff * bnvar_inv;  hpreact = bngain * bnraw + bnbias
  * </pre>
  * In eval mode {@code hpreact = bngain * (hprebn - bnmean) * (bnstd**2 + 1e-5)**-0.5 + bnbias}, the order of the
- * lecture's sampling cell. The chunks one by one, with the atomic backward, are {@link ninja.model.BatchNorm}'s
- * readable version; this plan runs the fused forward and Exercise 3's backward on the same kernels.
+ * lecture's sampling cell. The chunks one by one, with the atomic backward, are the readable version at the end
+ * ({@link #lectureForward}); the plan runs the fused forward and Exercise 3's backward on the same kernels.
  */
 public final class NotebookBatchNorm implements Layer {
     /** Momentum of the running statistics: running = 0.999 running + 0.001 batch. */
@@ -147,5 +152,73 @@ public final class NotebookBatchNorm implements Layer {
         public Tensor out() {
             return out;
         }
+    }
+
+    // The lecture's chunks, readable (Exercises 1 and 3), over the MLP's typed names; the plan above is the fast one.
+
+    /** The lecture's chunks of batchnorm in training mode, one line each, from hprebn to hpreact. */
+    public static void lectureForward(Parameters p, Activations a) {
+        Tensor bngain = p.get(Name.bngain), bnbias = p.get(Name.bnbias);
+        int n = a.get(Name.hprebn).dim(0);
+        a.set(Name.bnmeani, Ops.mul(1.0f / n, Ops.sum0(a.get(Name.hprebn), true)));                  // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
+        a.set(Name.bndiff, Ops.sub(a.get(Name.hprebn), a.get(Name.bnmeani)));                        // bndiff = hprebn - bnmeani
+        a.set(Name.bndiff2, Ops.mul(a.get(Name.bndiff), a.get(Name.bndiff)));                        // bndiff2 = bndiff**2
+        a.set(Name.bnvar, Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.get(Name.bndiff2), true)));    // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
+        a.set(Name.bnvar_inv, Ops.map(a.get(Name.bnvar), v -> BatchNorm.rsqrt(v + BatchNorm.EPS)));  // bnvar_inv = (bnvar + 1e-5)**-0.5
+        a.set(Name.bnraw, Ops.mul(a.get(Name.bndiff), a.get(Name.bnvar_inv)));                       // bnraw = bndiff * bnvar_inv
+        a.set(Name.hpreact, Ops.add(Ops.mul(bngain, a.get(Name.bnraw)), bnbias));                    // hpreact = bngain * bnraw + bnbias
+    }
+
+    /** Exercise 1's batchnorm steps, from dhpreact back to dhprebn. */
+    public static void lectureBackward(Parameters p, Activations a, Grads g) {
+        Tensor bngain = p.get(Name.bngain);
+        int n = a.get(Name.hprebn).dim(0);
+        Tensor dhpreact = g.up(Name.hpreact);
+        // hpreact = bngain * bnraw + bnbias: bngain and bnbias were broadcast over the batch, so sum over it
+        g.put(Name.bngain, Ops.sum0(Ops.mul(a.get(Name.bnraw), dhpreact), true));  // dbngain = sum_0(bnraw * dhpreact)
+        g.put(Name.bnbias, Ops.sum0(dhpreact, true));                              // dbnbias = sum_0(dhpreact)
+        g.put(Name.bnraw, Ops.mul(bngain, dhpreact));                              // dbnraw = bngain * dhpreact
+        // bnraw = bndiff * bnvar_inv
+        Tensor dbnraw = g.up(Name.bnraw);
+        Tensor dbndiff = Ops.mul(a.get(Name.bnvar_inv), dbnraw);                     // dbndiff  = bnvar_inv * dbnraw (first branch)
+        g.put(Name.bnvar_inv, Ops.sum0(Ops.mul(a.get(Name.bndiff), dbnraw), true));  // dbnvar_inv = sum_0(bndiff * dbnraw)
+        // bnvar_inv = (bnvar + eps)^(-1/2)  =>  d/dbnvar = -1/2 (bnvar + eps)^(-3/2)
+        Tensor dvar = Ops.map(a.get(Name.bnvar), v -> -0.5f * (float) Math.pow(v + BatchNorm.EPS, -1.5));
+        g.put(Name.bnvar, Ops.mul(dvar, g.up(Name.bnvar_inv)));
+        // bnvar = 1/(n-1) * sum_0(bndiff2): every element of the column receives 1/(n-1) * dbnvar
+        float bessel = (float) (1.0 / (n - 1));
+        g.put(Name.bndiff2, Ops.mul(Ops.map(a.get(Name.bndiff2), x -> bessel * 1.0f), g.up(Name.bnvar)));
+        // bndiff2 = bndiff^2: second branch into dbndiff
+        Ops.addInto(dbndiff, Ops.mul(Ops.mul(2.0f, a.get(Name.bndiff)), g.up(Name.bndiff2)));
+        g.put(Name.bndiff, dbndiff);
+        // bndiff = hprebn - bnmeani: bnmeani was broadcast over the batch
+        Tensor dbndiffUp = g.up(Name.bndiff);
+        Tensor dhprebn = dbndiffUp.copy();                               // dhprebn = dbndiff (first branch)
+        g.put(Name.bnmeani, Ops.mul(-1.0f, Ops.sum0(dbndiffUp, true)));  // dbnmeani = -sum_0(dbndiff)
+        // bnmeani = 1/n * sum_0(hprebn): second branch into dhprebn
+        Tensor dbnmeani = g.up(Name.bnmeani);
+        Ops.addInto(dhprebn, Ops.mul(1.0f / n, Ops.mul(Tensor.full(1.0f, a.get(Name.hprebn).shape()), dbnmeani)));
+        g.put(Name.hprebn, dhprebn);
+    }
+
+    /**
+     * Exercise 3, the whole batchnorm backward in one go, on tensors:
+     * <pre>
+     * dhprebn = bngain * bnvar_inv / n * (n * dhpreact - sum_0(dhpreact) - n/(n-1) * bnraw * sum_0(dhpreact * bnraw))
+     * </pre>
+     * Also yields dbngain = sum_0(dhpreact * bnraw) and dbnbias = sum_0(dhpreact), which it needs anyway.
+     */
+    public static void lectureFusedBackward(Parameters p, Activations a, Grads g) {
+        Tensor bngain = p.get(Name.bngain);
+        Tensor dhpreact = g.up(Name.hpreact);
+        int n = dhpreact.dim(0), h = dhpreact.dim(1);
+        Tensor dhprebn = Tensor.zeros(n, h);
+        Tensor dbngain = Tensor.zeros(1, h);
+        Tensor dbnbias = Tensor.zeros(1, h);
+        BatchNorm.fusedBackward(dhpreact.data(), a.get(Name.bnraw).data(), bngain.data(), a.get(Name.bnvar_inv).data(),
+                dhprebn.data(), dbngain.data(), dbnbias.data(), n, h);
+        g.put(Name.bngain, dbngain);
+        g.put(Name.bnbias, dbnbias);
+        g.put(Name.hprebn, dhprebn);
     }
 }

@@ -2,7 +2,11 @@ package ninja.nn;
 
 import java.util.List;
 import java.util.function.Function;
+import ninja.model.Activations;
+import ninja.model.Grads;
+import ninja.model.Name;
 import ninja.tensor.FastMath;
+import ninja.tensor.Ops;
 import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
@@ -63,5 +67,18 @@ public final class Tanh implements Layer {
                 return out;
             }
         };
+    }
+
+    // The lecture's readable version (Exercise 1), over the MLP's typed names: out = tanh(x), exactly (Math.tanh).
+
+    /** out = tanh(x). */
+    public static void lectureForward(Name out, Activations a) {
+        a.set(out, Ops.map(a.get(out.reads().get(0)), x -> (float) Math.tanh(x)));
+    }
+
+    /** dx = (1 - out^2) * dout, since d tanh(x)/dx = 1 - tanh(x)^2. */
+    public static void lectureBackward(Name out, Activations a, Grads g) {
+        Tensor oneMinusOut2 = Ops.map(Ops.mul(a.get(out), a.get(out)), x -> 1.0f - x);
+        g.put(out.reads().get(0), Ops.mul(oneMinusOut2, g.up(out)));
     }
 }
