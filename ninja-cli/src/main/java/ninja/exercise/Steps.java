@@ -3,6 +3,8 @@ package ninja.exercise;
 import java.util.ArrayList;
 import java.util.List;
 import ninja.model.Name;
+import ninja.nn.CrossEntropyLoss;
+import ninja.nn.NotebookBatchNorm;
 
 /**
  * The blanks in the lecture's order: Exercise 1's 26 atomic gradients ({@link Name#EXERCISE1}), then Exercise
@@ -27,8 +29,8 @@ public final class Steps {
             steps.add(new Step(t.name(), "d" + t, t.name(), names(up), 1));
         }
         // Exercise 2: dlogits from the logits alone; Exercise 3: dhprebn from dhpreact, batchnorm's output
-        steps.add(fast(Name.logits, List.of(), 2));
-        steps.add(fast(Name.hprebn, List.of(Name.hpreact), 3));
+        steps.add(fast(CrossEntropyLoss.LECTURE_IN, List.of(), 2));
+        steps.add(fast(NotebookBatchNorm.LECTURE_IN, List.of(NotebookBatchNorm.LECTURE_OUT), 3));
         return List.copyOf(steps);
     }
 

@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import ninja.model.Activations;
 import ninja.model.Batch;
 import ninja.model.Grads;
 import ninja.model.Mlp;
 import ninja.model.Name;
 import ninja.model.Parameters;
+import ninja.nn.CrossEntropyLoss;
+import ninja.nn.NotebookBatchNorm;
 import ninja.tensor.Tensor;
 
 /**
@@ -26,8 +29,9 @@ import ninja.tensor.Tensor;
  * step shows in its own row only, and elementwise steps agree with torch exactly.
  */
 public final class GradientCheck {
-    /** The gradients of Exercises 2 and 3, rows after the 26 atomic ones, each named {@link #fusedRow}. */
-    public static final List<Name> FUSED = List.of(Name.logits, Name.hprebn, Name.bngain, Name.bnbias);
+    /** The gradients of Exercises 2 and 3 (dlogits, then batchnorm's): rows after the 26 atomic ones, {@link #fusedRow}. */
+    public static final List<Name> FUSED = Stream.concat(Stream.of(CrossEntropyLoss.LECTURE_IN),
+            NotebookBatchNorm.LECTURE_FUSED.stream()).toList();
 
     private GradientCheck() {
     }

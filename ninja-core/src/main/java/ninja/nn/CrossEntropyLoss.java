@@ -1,5 +1,7 @@
 package ninja.nn;
 
+import static ninja.model.Name.*;
+
 import ninja.model.Activations;
 import ninja.model.CrossEntropy;
 import ninja.model.Grads;
@@ -60,70 +62,73 @@ public final class CrossEntropyLoss {
 
     // The lecture's chunks, readable (Exercises 1 and 2), over the MLP's typed names; the methods above are the fast ones.
 
+    /** The MLP's name for this loss's input. */
+    public static final Name LECTURE_IN = logits;
+
     /** The lecture's eight chunks of the loss, one line each, from logits to loss. */
     public static void lectureForward(Activations a, int[] yb) {
-        int n = a.get(Name.logits).dim(0);
+        int n = a.get(logits).dim(0);
         a.logit_argmax = new int[n];
-        a.set(Name.logit_maxes, Ops.max1(a.get(Name.logits), a.logit_argmax));           // logit_maxes = logits.max(1, keepdim=True).values
-        a.set(Name.norm_logits, Ops.sub(a.get(Name.logits), a.get(Name.logit_maxes)));   // norm_logits = logits - logit_maxes
-        a.set(Name.counts, Ops.map(a.get(Name.norm_logits), x -> (float) Math.exp(x)));  // counts = norm_logits.exp()
-        a.set(Name.counts_sum, Ops.sum1(a.get(Name.counts)));                            // counts_sum = counts.sum(1, keepdims=True)
-        a.set(Name.counts_sum_inv, Ops.map(a.get(Name.counts_sum), x -> 1.0f / x));      // counts_sum_inv = counts_sum**-1
-        a.set(Name.probs, Ops.mul(a.get(Name.counts), a.get(Name.counts_sum_inv)));      // probs = counts * counts_sum_inv
-        a.set(Name.logprobs, Ops.map(a.get(Name.probs), x -> (float) Math.log(x)));      // logprobs = probs.log()
-        float sum = 0f;                                                                  // loss = -logprobs[range(n), Yb].mean()
+        a.set(logit_maxes, Ops.max1(a.get(logits), a.logit_argmax));           // logit_maxes = logits.max(1, keepdim=True).values
+        a.set(norm_logits, Ops.sub(a.get(logits), a.get(logit_maxes)));        // norm_logits = logits - logit_maxes
+        a.set(counts, Ops.map(a.get(norm_logits), x -> (float) Math.exp(x)));  // counts = norm_logits.exp()
+        a.set(counts_sum, Ops.sum1(a.get(counts)));                            // counts_sum = counts.sum(1, keepdims=True)
+        a.set(counts_sum_inv, Ops.map(a.get(counts_sum), x -> 1.0f / x));      // counts_sum_inv = counts_sum**-1
+        a.set(probs, Ops.mul(a.get(counts), a.get(counts_sum_inv)));           // probs = counts * counts_sum_inv
+        a.set(logprobs, Ops.map(a.get(probs), x -> (float) Math.log(x)));      // logprobs = probs.log()
+        float sum = 0f;                                                        // loss = -logprobs[range(n), Yb].mean()
         for (int i = 0; i < n; i++) {
-            sum += a.get(Name.logprobs).get(i, yb[i]);
+            sum += a.get(logprobs).get(i, yb[i]);
         }
         a.set(Name.loss, Tensor.scalar(-(sum / n)));
     }
 
     /** Exercise 1's cross-entropy steps, from the loss back to dlogits. */
     public static void lectureBackward(Activations a, int[] yb, Grads g) {
-        int n = a.get(Name.logits).dim(0);
+        int n = a.get(logits).dim(0);
         // loss = -mean_i logprobs[i, Yb[i]]: only the picked entries get a gradient, -1/n each
-        Tensor dlogprobs = Tensor.zeros(a.get(Name.logprobs).shape());
+        Tensor dlogprobs = Tensor.zeros(a.get(logprobs).shape());
         for (int i = 0; i < n; i++) {
             dlogprobs.set(i, yb[i], (float) (-1.0 / n));
         }
-        g.put(Name.logprobs, dlogprobs);
+        g.put(logprobs, dlogprobs);
         // logprobs = log(probs)
-        g.put(Name.probs, Ops.mul(Ops.map(a.get(Name.probs), x -> 1.0f / x), g.up(Name.logprobs)));  // dprobs = (1/probs) * dlogprobs
+        g.put(probs, Ops.mul(Ops.map(a.get(probs), x -> 1.0f / x), g.up(logprobs)));  // dprobs = (1/probs) * dlogprobs
         // probs = counts * counts_sum_inv, counts_sum_inv broadcast over each row
-        Tensor dprobs = g.up(Name.probs);
-        g.put(Name.counts_sum_inv, Ops.sum1(Ops.mul(a.get(Name.counts), dprobs)));  // dcounts_sum_inv = sum_1(counts * dprobs)
-        Tensor dcounts = Ops.mul(a.get(Name.counts_sum_inv), dprobs);               // dcounts = counts_sum_inv * dprobs (first branch)
+        Tensor dprobs = g.up(probs);
+        g.put(counts_sum_inv, Ops.sum1(Ops.mul(a.get(counts), dprobs)));  // dcounts_sum_inv = sum_1(counts * dprobs)
+        Tensor dcounts = Ops.mul(a.get(counts_sum_inv), dprobs);          // dcounts = counts_sum_inv * dprobs (first branch)
         // counts_sum_inv = counts_sum^-1  =>  d/dcounts_sum = -counts_sum^-2
-        Tensor minusInvSq = Ops.map(a.get(Name.counts_sum), x -> -(1.0f / (x * x)));
-        g.put(Name.counts_sum, Ops.mul(minusInvSq, g.up(Name.counts_sum_inv)));
+        Tensor minusInvSq = Ops.map(a.get(counts_sum), x -> -(1.0f / (x * x)));
+        g.put(counts_sum, Ops.mul(minusInvSq, g.up(counts_sum_inv)));
         // counts_sum = sum_1(counts): second branch, every count of the row gets dcounts_sum
-        Ops.addInto(dcounts, Ops.mul(Tensor.full(1.0f, a.get(Name.counts).shape()), g.up(Name.counts_sum)));
-        g.put(Name.counts, dcounts);
+        Ops.addInto(dcounts, Ops.mul(Tensor.full(1.0f, a.get(counts).shape()), g.up(counts_sum)));
+        g.put(counts, dcounts);
         // counts = exp(norm_logits)  =>  d/dnorm_logits = counts
-        g.put(Name.norm_logits, Ops.mul(a.get(Name.counts), g.up(Name.counts)));
+        g.put(norm_logits, Ops.mul(a.get(counts), g.up(counts)));
         // norm_logits = logits - logit_maxes, logit_maxes broadcast over each row
-        Tensor dnorm = g.up(Name.norm_logits);
-        Tensor dlogits = dnorm.copy();                               // dlogits = dnorm_logits (first branch)
-        g.put(Name.logit_maxes, Ops.sum1(Ops.map(dnorm, x -> -x)));  // dlogit_maxes = sum_1(-dnorm_logits)
+        Tensor dnorm = g.up(norm_logits);
+        Tensor dlogits = dnorm.copy();                          // dlogits = dnorm_logits (first branch)
+        g.put(logit_maxes, Ops.sum1(Ops.map(dnorm, x -> -x)));  // dlogit_maxes = sum_1(-dnorm_logits)
         // logit_maxes = max_1(logits): the gradient flows to the position of each row's maximum
-        Tensor dmax = g.up(Name.logit_maxes);
-        Tensor oneHot = Tensor.zeros(a.get(Name.logits).shape());
+        Tensor dmax = g.up(logit_maxes);
+        Tensor oneHot = Tensor.zeros(a.get(logits).shape());
         for (int i = 0; i < n; i++) {
             oneHot.set(i, a.logit_argmax[i], 1.0f);
         }
         Ops.addInto(dlogits, Ops.mul(oneHot, dmax));
-        g.put(Name.logits, dlogits);
+        g.put(logits, dlogits);
     }
 
     /**
      * Exercise 2: {@code dlogits = (softmax(logits) - onehot(Yb)) / n}, on tensors. Returns the loss.
      */
     public static float lectureFusedBackward(Activations a, int[] yb, Grads g) {
-        Tensor logits = a.get(Name.logits);
-        int n = logits.dim(0), v = logits.dim(1);
+        Tensor x = a.get(logits);
+        int n = x.dim(0), v = x.dim(1);
         Tensor dlogits = Tensor.zeros(n, v);
-        float loss = CrossEntropy.fusedForwardBackward(logits.data(), yb, dlogits.data(), n, v);
-        g.put(Name.logits, dlogits);
+        float loss = CrossEntropy.fusedForwardBackward(x.data(), yb, dlogits.data(), n, v);
+        g.put(logits, dlogits);
         return loss;
     }
 }

@@ -1,5 +1,7 @@
 package ninja.nn;
 
+import static ninja.model.Name.*;
+
 import java.util.List;
 import java.util.function.Function;
 import ninja.model.Activations;
@@ -156,49 +158,54 @@ public final class NotebookBatchNorm implements Layer {
 
     // The lecture's chunks, readable (Exercises 1 and 3), over the MLP's typed names; the plan above is the fast one.
 
+    /** The MLP's names for this layer's input and output (the chunks between are in {@link Name}'s graph). */
+    public static final Name LECTURE_IN = hprebn, LECTURE_OUT = hpreact;
+    /** What Exercise 3's fused backward writes, in the order of the check's rows. */
+    public static final List<Name> LECTURE_FUSED = List.of(LECTURE_IN, Name.bngain, Name.bnbias);
+
     /** The lecture's chunks of batchnorm in training mode, one line each, from hprebn to hpreact. */
     public static void lectureForward(Parameters p, Activations a) {
         Tensor bngain = p.get(Name.bngain), bnbias = p.get(Name.bnbias);
-        int n = a.get(Name.hprebn).dim(0);
-        a.set(Name.bnmeani, Ops.mul(1.0f / n, Ops.sum0(a.get(Name.hprebn), true)));                  // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
-        a.set(Name.bndiff, Ops.sub(a.get(Name.hprebn), a.get(Name.bnmeani)));                        // bndiff = hprebn - bnmeani
-        a.set(Name.bndiff2, Ops.mul(a.get(Name.bndiff), a.get(Name.bndiff)));                        // bndiff2 = bndiff**2
-        a.set(Name.bnvar, Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.get(Name.bndiff2), true)));    // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
-        a.set(Name.bnvar_inv, Ops.map(a.get(Name.bnvar), v -> BatchNorm.rsqrt(v + BatchNorm.EPS)));  // bnvar_inv = (bnvar + 1e-5)**-0.5
-        a.set(Name.bnraw, Ops.mul(a.get(Name.bndiff), a.get(Name.bnvar_inv)));                       // bnraw = bndiff * bnvar_inv
-        a.set(Name.hpreact, Ops.add(Ops.mul(bngain, a.get(Name.bnraw)), bnbias));                    // hpreact = bngain * bnraw + bnbias
+        int n = a.get(hprebn).dim(0);
+        a.set(bnmeani, Ops.mul(1.0f / n, Ops.sum0(a.get(hprebn), true)));                  // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
+        a.set(bndiff, Ops.sub(a.get(hprebn), a.get(bnmeani)));                             // bndiff = hprebn - bnmeani
+        a.set(bndiff2, Ops.mul(a.get(bndiff), a.get(bndiff)));                             // bndiff2 = bndiff**2
+        a.set(bnvar, Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.get(bndiff2), true)));    // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
+        a.set(bnvar_inv, Ops.map(a.get(bnvar), v -> BatchNorm.rsqrt(v + BatchNorm.EPS)));  // bnvar_inv = (bnvar + 1e-5)**-0.5
+        a.set(bnraw, Ops.mul(a.get(bndiff), a.get(bnvar_inv)));                            // bnraw = bndiff * bnvar_inv
+        a.set(hpreact, Ops.add(Ops.mul(bngain, a.get(bnraw)), bnbias));                    // hpreact = bngain * bnraw + bnbias
     }
 
     /** Exercise 1's batchnorm steps, from dhpreact back to dhprebn. */
     public static void lectureBackward(Parameters p, Activations a, Grads g) {
         Tensor bngain = p.get(Name.bngain);
-        int n = a.get(Name.hprebn).dim(0);
-        Tensor dhpreact = g.up(Name.hpreact);
+        int n = a.get(hprebn).dim(0);
+        Tensor dhpreact = g.up(hpreact);
         // hpreact = bngain * bnraw + bnbias: bngain and bnbias were broadcast over the batch, so sum over it
-        g.put(Name.bngain, Ops.sum0(Ops.mul(a.get(Name.bnraw), dhpreact), true));  // dbngain = sum_0(bnraw * dhpreact)
-        g.put(Name.bnbias, Ops.sum0(dhpreact, true));                              // dbnbias = sum_0(dhpreact)
-        g.put(Name.bnraw, Ops.mul(bngain, dhpreact));                              // dbnraw = bngain * dhpreact
+        g.put(Name.bngain, Ops.sum0(Ops.mul(a.get(bnraw), dhpreact), true));  // dbngain = sum_0(bnraw * dhpreact)
+        g.put(Name.bnbias, Ops.sum0(dhpreact, true));                         // dbnbias = sum_0(dhpreact)
+        g.put(bnraw, Ops.mul(bngain, dhpreact));                              // dbnraw = bngain * dhpreact
         // bnraw = bndiff * bnvar_inv
-        Tensor dbnraw = g.up(Name.bnraw);
-        Tensor dbndiff = Ops.mul(a.get(Name.bnvar_inv), dbnraw);                     // dbndiff  = bnvar_inv * dbnraw (first branch)
-        g.put(Name.bnvar_inv, Ops.sum0(Ops.mul(a.get(Name.bndiff), dbnraw), true));  // dbnvar_inv = sum_0(bndiff * dbnraw)
+        Tensor dbnraw = g.up(bnraw);
+        Tensor dbndiff = Ops.mul(a.get(bnvar_inv), dbnraw);                // dbndiff  = bnvar_inv * dbnraw (first branch)
+        g.put(bnvar_inv, Ops.sum0(Ops.mul(a.get(bndiff), dbnraw), true));  // dbnvar_inv = sum_0(bndiff * dbnraw)
         // bnvar_inv = (bnvar + eps)^(-1/2)  =>  d/dbnvar = -1/2 (bnvar + eps)^(-3/2)
-        Tensor dvar = Ops.map(a.get(Name.bnvar), v -> -0.5f * (float) Math.pow(v + BatchNorm.EPS, -1.5));
-        g.put(Name.bnvar, Ops.mul(dvar, g.up(Name.bnvar_inv)));
+        Tensor dvar = Ops.map(a.get(bnvar), v -> -0.5f * (float) Math.pow(v + BatchNorm.EPS, -1.5));
+        g.put(bnvar, Ops.mul(dvar, g.up(bnvar_inv)));
         // bnvar = 1/(n-1) * sum_0(bndiff2): every element of the column receives 1/(n-1) * dbnvar
         float bessel = (float) (1.0 / (n - 1));
-        g.put(Name.bndiff2, Ops.mul(Ops.map(a.get(Name.bndiff2), x -> bessel * 1.0f), g.up(Name.bnvar)));
+        g.put(bndiff2, Ops.mul(Ops.map(a.get(bndiff2), x -> bessel * 1.0f), g.up(bnvar)));
         // bndiff2 = bndiff^2: second branch into dbndiff
-        Ops.addInto(dbndiff, Ops.mul(Ops.mul(2.0f, a.get(Name.bndiff)), g.up(Name.bndiff2)));
-        g.put(Name.bndiff, dbndiff);
+        Ops.addInto(dbndiff, Ops.mul(Ops.mul(2.0f, a.get(bndiff)), g.up(bndiff2)));
+        g.put(bndiff, dbndiff);
         // bndiff = hprebn - bnmeani: bnmeani was broadcast over the batch
-        Tensor dbndiffUp = g.up(Name.bndiff);
-        Tensor dhprebn = dbndiffUp.copy();                               // dhprebn = dbndiff (first branch)
-        g.put(Name.bnmeani, Ops.mul(-1.0f, Ops.sum0(dbndiffUp, true)));  // dbnmeani = -sum_0(dbndiff)
+        Tensor dbndiffUp = g.up(bndiff);
+        Tensor dhprebn = dbndiffUp.copy();                          // dhprebn = dbndiff (first branch)
+        g.put(bnmeani, Ops.mul(-1.0f, Ops.sum0(dbndiffUp, true)));  // dbnmeani = -sum_0(dbndiff)
         // bnmeani = 1/n * sum_0(hprebn): second branch into dhprebn
-        Tensor dbnmeani = g.up(Name.bnmeani);
-        Ops.addInto(dhprebn, Ops.mul(1.0f / n, Ops.mul(Tensor.full(1.0f, a.get(Name.hprebn).shape()), dbnmeani)));
-        g.put(Name.hprebn, dhprebn);
+        Tensor dbnmeani = g.up(bnmeani);
+        Ops.addInto(dhprebn, Ops.mul(1.0f / n, Ops.mul(Tensor.full(1.0f, a.get(hprebn).shape()), dbnmeani)));
+        g.put(hprebn, dhprebn);
     }
 
     /**
@@ -210,15 +217,15 @@ public final class NotebookBatchNorm implements Layer {
      */
     public static void lectureFusedBackward(Parameters p, Activations a, Grads g) {
         Tensor bngain = p.get(Name.bngain);
-        Tensor dhpreact = g.up(Name.hpreact);
+        Tensor dhpreact = g.up(hpreact);
         int n = dhpreact.dim(0), h = dhpreact.dim(1);
         Tensor dhprebn = Tensor.zeros(n, h);
         Tensor dbngain = Tensor.zeros(1, h);
         Tensor dbnbias = Tensor.zeros(1, h);
-        BatchNorm.fusedBackward(dhpreact.data(), a.get(Name.bnraw).data(), bngain.data(), a.get(Name.bnvar_inv).data(),
+        BatchNorm.fusedBackward(dhpreact.data(), a.get(bnraw).data(), bngain.data(), a.get(bnvar_inv).data(),
                 dhprebn.data(), dbngain.data(), dbnbias.data(), n, h);
         g.put(Name.bngain, dbngain);
         g.put(Name.bnbias, dbnbias);
-        g.put(Name.hprebn, dhprebn);
+        g.put(hprebn, dhprebn);
     }
 }
