@@ -57,12 +57,8 @@ public abstract class Simd {
     /** {@code acc[j] += (x[xo+j] - mean[j])^2} for j in [0, len). */
     public abstract void addSquaredDiff(float[] x, int xo, float[] mean, float[] acc, int len);
 
-    /**
-     * One row of batchnorm and tanh: {@code raw = (x - mean) * inv;  h = tanh(gain * raw + bias)}, raw and h at
-     * offset {@code o} like x; raw may be null (evaluation). Per-unit arrays start at 0.
-     */
-    public abstract void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
-            float[] h, int o, int len);
+    /** {@code out[oo+i] = tanh(x[xo+i])} as {@link FastMath#tanh} (within an ulp of Math.tanh), out may be x. */
+    public abstract void tanh(float[] x, int xo, float[] out, int oo, int len);
 
     /**
      * One row of batchnorm without the tanh: {@code raw = (x - mean) * inv;  out = gain * raw + bias} (each product
@@ -171,14 +167,9 @@ public abstract class Simd {
         }
 
         @Override
-        public void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
-                float[] h, int o, int len) {
-            for (int j = 0; j < len; j++) {
-                float r = (x[o + j] - mean[j]) * inv[j];
-                if (raw != null) {
-                    raw[o + j] = r;
-                }
-                h[o + j] = FastMath.tanh(gain[j] * r + bias[j]);
+        public void tanh(float[] x, int xo, float[] out, int oo, int len) {
+            for (int i = 0; i < len; i++) {
+                out[oo + i] = FastMath.tanh(x[xo + i]);
             }
         }
 

@@ -89,142 +89,141 @@ final class VectorSimd extends Simd {
         }
     }
 
+    /**
+     * Blocks of 4 rows x 3 vectors ({@link #gemm4x3}), then 4 rows x 1 vector, then scalar columns, each its own
+     * method; the bias is added afterwards, one rounding as before ({@code fl(sum + bias)}), so every element's
+     * operations are those of the plain loop with fused multiply-adds whatever the blocking. Why so many small
+     * methods: C2 stops inlining once a method's graph passes its node budget (NodeCountInliningCutoff), and a
+     * Vector API call that is not inlined runs the Java fallback, allocating a vector per operation (a whole
+     * gemm4 once did that in some runs: 177,984 bytes per step). Each method here stays well under the budget.
+     */
     @Override
     public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
             int cols) {
+        int c3 = cols - cols % (3 * L), c1 = cols - cols % L;
         if (rows < 4) {
             for (int r = 0; r < rows; r++) {
-                gemm1(a, aRow, aCol, b, bias, out, r, inner, cols);
+                gemmRow(a, aRow, aCol, b, out, r, inner, cols);
             }
-            return;
         }
-        for (int r = 0; r + 4 <= rows; r += 4) {
-            gemm4(a, aRow, aCol, b, bias, out, r, inner, cols);
+        for (int r = 0; rows >= 4 && r < rows; r += 4) {
+            // the last rows: a block of four ending at the last row; the rows it shares with the block before are
+            // recomputed to the same values (an element's operations do not depend on the blocking)
+            int r0 = Math.min(r, rows - 4);
+            for (int c = 0; c < c3; c += 3 * L) {
+                gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
+            }
+            for (int c = c3; c < c1; c += L) {
+                gemm4x1(a, aRow, aCol, b, out, r0, c, inner, cols);
+            }
+            for (int q = 0; q < 4 && c1 < cols; q++) {
+                tailColumns(a, (r0 + q) * aRow, aCol, b, out, (r0 + q) * cols, c1, inner, cols);
+            }
         }
-        if (rows % 4 != 0) {
-            // the last rows: one more block of four ending at the last row; the rows it shares with the block before
-            // are recomputed to the same values (an element's operations do not depend on the blocking)
-            gemm4(a, aRow, aCol, b, bias, out, rows - 4, inner, cols);
+        if (bias != null) {
+            for (int r = 0; r < rows; r++) {
+                addBias(bias, out, r * cols, cols);
+            }
         }
     }
 
-    /** Four rows of out: 4 x 3 accumulators, each b vector loaded once per t and used four times. */
-    private static void gemm4(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int r, int inner,
+    /** out[r..r+3, c..c+3L) = A[r..r+3, :] @ b[:, c..c+3L): 4 x 3 accumulators, each b vector used four times. */
+    private static void gemm4x3(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
             int cols) {
         int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        int c = 0;
-        for (; c + 3 * L <= cols; c += 3 * L) {
-            FloatVector x00 = FloatVector.zero(S), x01 = x00, x02 = x00, x10 = x00, x11 = x00, x12 = x00;
-            FloatVector x20 = x00, x21 = x00, x22 = x00, x30 = x00, x31 = x00, x32 = x00;
-            for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
-                FloatVector b0 = FloatVector.fromArray(S, b, bo);
-                FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-                FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-                FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
-                x00 = b0.fma(v, x00);
-                x01 = b1.fma(v, x01);
-                x02 = b2.fma(v, x02);
-                v = FloatVector.broadcast(S, a[a1 + ao]);
-                x10 = b0.fma(v, x10);
-                x11 = b1.fma(v, x11);
-                x12 = b2.fma(v, x12);
-                v = FloatVector.broadcast(S, a[a2 + ao]);
-                x20 = b0.fma(v, x20);
-                x21 = b1.fma(v, x21);
-                x22 = b2.fma(v, x22);
-                v = FloatVector.broadcast(S, a[a3 + ao]);
-                x30 = b0.fma(v, x30);
-                x31 = b1.fma(v, x31);
-                x32 = b2.fma(v, x32);
-            }
-            if (bias != null) {
-                FloatVector c0 = FloatVector.fromArray(S, bias, c);
-                FloatVector c1 = FloatVector.fromArray(S, bias, c + L);
-                FloatVector c2 = FloatVector.fromArray(S, bias, c + 2 * L);
-                x00 = x00.add(c0);
-                x01 = x01.add(c1);
-                x02 = x02.add(c2);
-                x10 = x10.add(c0);
-                x11 = x11.add(c1);
-                x12 = x12.add(c2);
-                x20 = x20.add(c0);
-                x21 = x21.add(c1);
-                x22 = x22.add(c2);
-                x30 = x30.add(c0);
-                x31 = x31.add(c1);
-                x32 = x32.add(c2);
-            }
-            int o = r * cols + c;
-            x00.intoArray(out, o);
-            x01.intoArray(out, o + L);
-            x02.intoArray(out, o + 2 * L);
-            o += cols;
-            x10.intoArray(out, o);
-            x11.intoArray(out, o + L);
-            x12.intoArray(out, o + 2 * L);
-            o += cols;
-            x20.intoArray(out, o);
-            x21.intoArray(out, o + L);
-            x22.intoArray(out, o + 2 * L);
-            o += cols;
-            x30.intoArray(out, o);
-            x31.intoArray(out, o + L);
-            x32.intoArray(out, o + 2 * L);
+        FloatVector x00 = FloatVector.zero(S), x01 = x00, x02 = x00, x10 = x00, x11 = x00, x12 = x00;
+        FloatVector x20 = x00, x21 = x00, x22 = x00, x30 = x00, x31 = x00, x32 = x00;
+        for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
+            x00 = b0.fma(v, x00);
+            x01 = b1.fma(v, x01);
+            x02 = b2.fma(v, x02);
+            v = FloatVector.broadcast(S, a[a1 + ao]);
+            x10 = b0.fma(v, x10);
+            x11 = b1.fma(v, x11);
+            x12 = b2.fma(v, x12);
+            v = FloatVector.broadcast(S, a[a2 + ao]);
+            x20 = b0.fma(v, x20);
+            x21 = b1.fma(v, x21);
+            x22 = b2.fma(v, x22);
+            v = FloatVector.broadcast(S, a[a3 + ao]);
+            x30 = b0.fma(v, x30);
+            x31 = b1.fma(v, x31);
+            x32 = b2.fma(v, x32);
         }
-        for (; c + L <= cols; c += L) {
-            FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
-            for (int t = 0; t < inner; t++) {
-                FloatVector b0 = FloatVector.fromArray(S, b, t * cols + c);
-                int ao = t * aCol;
-                x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), x0);
-                x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), x1);
-                x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), x2);
-                x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
-            }
-            int o = r * cols + c;
-            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, o);
-            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c)) : x1).intoArray(out, o + cols);
-            (bias != null ? x2.add(FloatVector.fromArray(S, bias, c)) : x2).intoArray(out, o + 2 * cols);
-            (bias != null ? x3.add(FloatVector.fromArray(S, bias, c)) : x3).intoArray(out, o + 3 * cols);
-        }
-        for (int q = 0; q < 4; q++) {
-            tailColumns(a, (r + q) * aRow, aCol, b, bias, out, (r + q) * cols, c, inner, cols);
-        }
+        int o = r * cols + c;
+        x00.intoArray(out, o);
+        x01.intoArray(out, o + L);
+        x02.intoArray(out, o + 2 * L);
+        o += cols;
+        x10.intoArray(out, o);
+        x11.intoArray(out, o + L);
+        x12.intoArray(out, o + 2 * L);
+        o += cols;
+        x20.intoArray(out, o);
+        x21.intoArray(out, o + L);
+        x22.intoArray(out, o + 2 * L);
+        o += cols;
+        x30.intoArray(out, o);
+        x31.intoArray(out, o + L);
+        x32.intoArray(out, o + 2 * L);
     }
 
-    /** One row of out, for the rows left over from blocks of four. */
-    private static void gemm1(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int r, int inner,
+    /** out[r..r+3, c..c+L) = A[r..r+3, :] @ b[:, c..c+L). */
+    private static void gemm4x1(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
             int cols) {
+        int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
+        for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), x0);
+            x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), x1);
+            x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), x2);
+            x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
+        }
+        int o = r * cols + c;
+        x0.intoArray(out, o);
+        x1.intoArray(out, o + cols);
+        x2.intoArray(out, o + 2 * cols);
+        x3.intoArray(out, o + 3 * cols);
+    }
+
+    /** One row of out, for fewer than four rows in all: vectors of columns, then the scalar tail. */
+    private static void gemmRow(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int inner, int cols) {
         int a0 = r * aRow;
         int c = 0;
-        for (; c + 2 * L <= cols; c += 2 * L) {
-            FloatVector x0 = FloatVector.zero(S), x1 = x0;
-            for (int t = 0; t < inner; t++) {
-                FloatVector v = FloatVector.broadcast(S, a[a0 + t * aCol]);
-                x0 = FloatVector.fromArray(S, b, t * cols + c).fma(v, x0);
-                x1 = FloatVector.fromArray(S, b, t * cols + c + L).fma(v, x1);
-            }
-            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
-            (bias != null ? x1.add(FloatVector.fromArray(S, bias, c + L)) : x1).intoArray(out, r * cols + c + L);
-        }
         for (; c + L <= cols; c += L) {
             FloatVector x0 = FloatVector.zero(S);
             for (int t = 0; t < inner; t++) {
                 x0 = FloatVector.fromArray(S, b, t * cols + c).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
             }
-            (bias != null ? x0.add(FloatVector.fromArray(S, bias, c)) : x0).intoArray(out, r * cols + c);
+            x0.intoArray(out, r * cols + c);
         }
-        tailColumns(a, a0, aCol, b, bias, out, r * cols, c, inner, cols);
+        tailColumns(a, a0, aCol, b, out, r * cols, c, inner, cols);
     }
 
-    private static void tailColumns(float[] a, int a0, int aCol, float[] b, float[] bias, float[] out, int o,
-            int from, int inner, int cols) {
+    private static void tailColumns(float[] a, int a0, int aCol, float[] b, float[] out, int o, int from, int inner,
+            int cols) {
         for (int c = from; c < cols; c++) {
             float s = 0f;
             for (int t = 0; t < inner; t++) {
                 s = Math.fma(b[t * cols + c], a[a0 + t * aCol], s);
             }
-            out[o + c] = bias != null ? s + bias[c] : s;
+            out[o + c] = s;
+        }
+    }
+
+    /** out[o + c] += bias[c]: the bias after the sum, rounded once, as the plain loop adds it. */
+    private static void addBias(float[] bias, float[] out, int o, int cols) {
+        int c = 0;
+        for (int bound = cols - cols % L; c < bound; c += L) {
+            FloatVector.fromArray(S, out, o + c).add(FloatVector.fromArray(S, bias, c)).intoArray(out, o + c);
+        }
+        for (; c < cols; c++) {
+            out[o + c] += bias[c];
         }
     }
 
@@ -290,22 +289,18 @@ final class VectorSimd extends Simd {
         s30.intoArray(tmp, 9 * L);
         s31.intoArray(tmp, 10 * L);
         s32.intoArray(tmp, 11 * L);
-        int o = i * m + j;
-        out[o] = finish(lanes(tmp, 0), a, a0, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(lanes(tmp, 1), a, a0, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(lanes(tmp, 2), a, a0, b, b2, bias, j + 2, k, bound);
-        o += m;
-        out[o] = finish(lanes(tmp, 3), a, a1, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(lanes(tmp, 4), a, a1, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(lanes(tmp, 5), a, a1, b, b2, bias, j + 2, k, bound);
-        o += m;
-        out[o] = finish(lanes(tmp, 6), a, a2, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(lanes(tmp, 7), a, a2, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(lanes(tmp, 8), a, a2, b, b2, bias, j + 2, k, bound);
-        o += m;
-        out[o] = finish(lanes(tmp, 9), a, a3, b, b0, bias, j, k, bound);
-        out[o + 1] = finish(lanes(tmp, 10), a, a3, b, b1, bias, j + 1, k, bound);
-        out[o + 2] = finish(lanes(tmp, 11), a, a3, b, b2, bias, j + 2, k, bound);
+        finish4x3(tmp, a, b, bias, out, i, j, k, m, bound);
+    }
+
+    /** The twelve sums of {@link #dots4x3}, from the scratch array: scalar code, a method of its own (see gemm). */
+    private static void finish4x3(float[] tmp, float[] a, float[] b, float[] bias, float[] out, int i, int j, int k,
+            int m, int bound) {
+        for (int q = 0; q < 4; q++) {
+            int ao = (i + q) * k, o = (i + q) * m + j;
+            for (int p = 0; p < 3; p++) {
+                out[o + p] = finish(lanes(tmp, 3 * q + p), a, ao, b, (j + p) * k, bias, j + p, k, bound);
+            }
+        }
     }
 
     private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound, float[] tmp) {
@@ -420,19 +415,12 @@ final class VectorSimd extends Simd {
     }
 
     @Override
-    public void normTanh(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw, float[] h,
-            int o, int len) {
+    public void tanh(float[] x, int xo, float[] out, int oo, int len) {
         int j = 0;
         for (int bound = len - len % L; j < bound; j += L) {
-            FloatVector r = FloatVector.fromArray(S, x, o + j).sub(FloatVector.fromArray(S, mean, j))
-                    .mul(FloatVector.fromArray(S, inv, j));
-            if (raw != null) {
-                r.intoArray(raw, o + j);
-            }
-            // h = tanh(hpreact): FastMath.tanh lane by lane, the same operations in the same order (both branches,
-            // then a blend), written out here rather than called: a vector passed to a method the JIT does not
-            // inline is boxed on the heap, and whether it inlines depends on what was compiled first
-            FloatVector hp = FloatVector.fromArray(S, gain, j).mul(r).add(FloatVector.fromArray(S, bias, j));
+            // FastMath.tanh lane by lane, the same operations in the same order (both branches, then a blend),
+            // written out here rather than called: a vector passed to a method the JIT does not inline is boxed
+            FloatVector hp = FloatVector.fromArray(S, x, xo + j);
             FloatVector z = hp.abs();
             FloatVector c = z.add(z).min(FastMath.EXP_HI);  // exp(2|x|) as FastMath.exp (2|x| >= 0: no lower clamp)
             FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
@@ -450,15 +438,10 @@ final class VectorSimd extends Simd {
             FloatVector p = x2.fma(FastMath.T0, FastMath.T1);
             p = p.fma(x2, T2V).fma(x2, T3V).fma(x2, T4V);
             FloatVector small = p.mul(x2).fma(hp, hp);
-            FloatVector th = small.blend(big, z.compare(VectorOperators.GE, FastMath.TANH_SPLIT));
-            th.intoArray(h, o + j);
+            small.blend(big, z.compare(VectorOperators.GE, FastMath.TANH_SPLIT)).intoArray(out, oo + j);
         }
         for (; j < len; j++) {
-            float r = (x[o + j] - mean[j]) * inv[j];
-            if (raw != null) {
-                raw[o + j] = r;
-            }
-            h[o + j] = FastMath.tanh(gain[j] * r + bias[j]);
+            out[oo + j] = FastMath.tanh(x[xo + j]);
         }
     }
 
@@ -529,7 +512,7 @@ final class VectorSimd extends Simd {
         if (bound > 0) {
             FloatVector acc = FloatVector.zero(S);
             for (; i < bound; i += L) {
-                // exp(x - shift), FastMath.exp written out (see normTanh)
+                // exp(x - shift), FastMath.exp written out (see tanh)
                 FloatVector c = FloatVector.fromArray(S, x, xo + i).sub(shift).min(FastMath.EXP_HI).max(FastMath.EXP_LO);
                 FloatVector t = c.fma(FastMath.LOG2E, FastMath.MAGIC);
                 FloatVector nn = t.sub(FastMath.MAGIC);
