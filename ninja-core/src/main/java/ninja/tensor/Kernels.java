@@ -13,17 +13,32 @@ public final class Kernels {
 
     /** out[n,m] = a[n,k] @ b[k,m] (+ bias[m] when bias is not null). Inner loop: rows of b and out. */
     public static void matmul(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        SIMD.gemm(a, k, 1, b, bias, out, n, k, m);
+        Parallel p = Parallel.current();
+        if (p == null) {
+            SIMD.gemm(a, k, 1, b, bias, out, 0, n, k, m);
+        } else {
+            p.gemm(a, k, 1, b, bias, out, n, k, m);
+        }
     }
 
     /** out[n,m] = a[n,k] @ b[m,k]^T (+ bias[m]). Inner loop: a dot product of two rows of length k. */
     public static void matmulBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        SIMD.gemmBT(a, b, bias, out, n, k, m);
+        Parallel p = Parallel.current();
+        if (p == null) {
+            SIMD.gemmBT(a, b, bias, out, 0, n, k, m);
+        } else {
+            p.gemmBT(a, b, bias, out, n, k, m);
+        }
     }
 
     /** out[k,m] = a[n,k]^T @ b[n,m]. Inner loop: rows of b and out. */
     public static void matmulAT(float[] a, float[] b, float[] out, int n, int k, int m) {
-        SIMD.gemm(a, 1, k, b, null, out, k, n, m);
+        Parallel p = Parallel.current();
+        if (p == null) {
+            SIMD.gemm(a, 1, k, b, null, out, 0, k, n, m);
+        } else {
+            p.gemm(a, 1, k, b, null, out, k, n, m);
+        }
     }
 
         /**

@@ -37,13 +37,17 @@ public abstract class Simd {
     /**
      * {@code out[r, c] = (sum_t A[r, t] * b[t, c]) + bias[c]} with {@code A[r, t] = a[r * aRow + t * aCol]}, b and out
      * row-major ({@code cols} wide); bias may be null. With (aRow, aCol) = (inner, 1) this is {@code a @ b}, with
-     * (1, rows) it is {@code a.T @ b}. Inner loop: rows of b and out.
+     * (1, rows) it is {@code a.T @ b}. Inner loop: rows of b and out. Only rows r in [rowFrom, rowTo) are written,
+     * each with the same operations whatever the range ({@link Parallel} splits by rows).
      */
-    public abstract void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
-            int inner, int cols);
+    public abstract void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rowFrom,
+            int rowTo, int inner, int cols);
 
-    /** {@code out[i, j] = sum_t a[i, t] * b[j, t] (+ bias[j])}, a[n,k], b[m,k]: dot products of rows. */
-    public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m);
+    /**
+     * {@code out[i, j] = sum_t a[i, t] * b[j, t] (+ bias[j])}, a[n,k], b[m,k]: dot products of rows, for the rows i
+     * in [rowFrom, rowTo) only (each computed the same whatever the range).
+     */
+    public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m);
 
     /**
      * {@code out[j] = factor * sum_i a[i, j]} over the n rows of a[n, m], added row by row from 0 (the same order as
@@ -119,9 +123,9 @@ public abstract class Simd {
         }
 
         @Override
-        public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
-                int cols) {
-            for (int r = 0; r < rows; r++) {
+        public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rowFrom,
+                int rowTo, int inner, int cols) {
+            for (int r = rowFrom; r < rowTo; r++) {
                 int o = r * cols;
                 java.util.Arrays.fill(out, o, o + cols, 0f);
                 for (int t = 0; t < inner; t++) {
@@ -136,8 +140,8 @@ public abstract class Simd {
         }
 
         @Override
-        public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-            for (int i = 0; i < n; i++) {
+        public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+            for (int i = rowFrom; i < rowTo; i++) {
                 for (int j = 0; j < m; j++) {
                     float s = dot(a, i * k, b, j * k, k);
                     out[i * m + j] = bias != null ? s + bias[j] : s;

@@ -98,18 +98,18 @@ final class VectorSimd extends Simd {
      * gemm4 once did that in some runs: 177,984 bytes per step). Each method here stays well under the budget.
      */
     @Override
-    public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner,
-            int cols) {
+    public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rowFrom, int rowTo,
+            int inner, int cols) {
         int c3 = cols - cols % (3 * L), c1 = cols - cols % L;
-        if (rows < 4) {
-            for (int r = 0; r < rows; r++) {
+        if (rowTo - rowFrom < 4) {
+            for (int r = rowFrom; r < rowTo; r++) {
                 gemmRow(a, aRow, aCol, b, out, r, inner, cols);
             }
         }
-        for (int r = 0; rows >= 4 && r < rows; r += 4) {
+        for (int r = rowFrom; rowTo - rowFrom >= 4 && r < rowTo; r += 4) {
             // the last rows: a block of four ending at the last row; the rows it shares with the block before are
             // recomputed to the same values (an element's operations do not depend on the blocking)
-            int r0 = Math.min(r, rows - 4);
+            int r0 = Math.min(r, rowTo - 4);
             for (int c = 0; c < c3; c += 3 * L) {
                 gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
@@ -121,7 +121,7 @@ final class VectorSimd extends Simd {
             }
         }
         if (bias != null) {
-            for (int r = 0; r < rows; r++) {
+            for (int r = rowFrom; r < rowTo; r++) {
                 addBias(bias, out, r * cols, cols);
             }
         }
@@ -228,11 +228,11 @@ final class VectorSimd extends Simd {
     }
 
     @Override
-    public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
+    public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
         int bound = k - k % L;
-        int n4 = n - n % 4, m3 = m - m % 3;
+        int n4 = rowTo - (rowTo - rowFrom) % 4, m3 = m - m % 3;
         float[] tmp = SCRATCH.get();
-        for (int i = 0; i < n4; i += 4) {
+        for (int i = rowFrom; i < n4; i += 4) {
             for (int j = 0; j < m3; j += 3) {
                 dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
             }
@@ -242,7 +242,7 @@ final class VectorSimd extends Simd {
                 }
             }
         }
-        for (int i = n4; i < n; i++) {
+        for (int i = n4; i < rowTo; i++) {
             for (int j = 0; j < m; j++) {
                 out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
             }

@@ -52,17 +52,17 @@ class SimdTest {
         for (boolean withBias : new boolean[] {true, false}) {
             float[] bb = withBias ? bias : null;
             float[] o1 = new float[n * m], o2 = new float[n * m];
-            SCALAR.gemm(a, k, 1, b, bb, o1, n, k, m);
-            VECTOR.gemm(a, k, 1, b, bb, o2, n, k, m);
+            SCALAR.gemm(a, k, 1, b, bb, o1, 0, n, k, m);
+            VECTOR.gemm(a, k, 1, b, bb, o2, 0, n, k, m);
             close("gemm", o2, o1);
-            SCALAR.gemmBT(a, bt, bb, o1, n, k, m);
-            VECTOR.gemmBT(a, bt, bb, o2, n, k, m);
+            SCALAR.gemmBT(a, bt, bb, o1, 0, n, k, m);
+            VECTOR.gemmBT(a, bt, bb, o2, 0, n, k, m);
             close("gemmBT", o2, o1);
         }
         float[] o1 = new float[n * m], o2 = new float[n * m];
         // a.T @ b with a [k, n]
-        SCALAR.gemm(at, 1, n, b, null, o1, n, k, m);
-        VECTOR.gemm(at, 1, n, b, null, o2, n, k, m);
+        SCALAR.gemm(at, 1, n, b, null, o1, 0, n, k, m);
+        VECTOR.gemm(at, 1, n, b, null, o2, 0, n, k, m);
         close("gemmAT", o2, o1);
     }
 

@@ -1,0 +1,65 @@
+package ninja.tensor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Split matmuls give the one-thread bits, for any thread count and shape (ranges not multiples of four included). */
+class ParallelTest {
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"128, 48, 128", "64, 256, 128", "32, 128, 27", "37, 61, 45", "9, 300, 40", "256, 57, 200", "200, 256, 33"})
+    void splitMatmulsAreBitIdenticalToOneThread(int n, int k, int m) {
+        Random r = new Random(n * 31 + k * 7 + m);
+        float[] a = SimdTest.rand(r, n * k), b = SimdTest.rand(r, k * m), bt = SimdTest.rand(r, m * k);
+        float[] bias = SimdTest.rand(r, m), at = SimdTest.rand(r, k * n);
+        float[][] one = products(a, b, bt, bias, at, n, k, m);
+        for (int threads = 2; threads <= 3; threads++) {
+            float[][] many;
+            try (Parallel p = Parallel.onThisThread(threads)) {
+                assertThat(Parallel.current()).isSameAs(p);
+                many = products(a, b, bt, bias, at, n, k, m);
+                assertThat(p.splits()).as("matmuls split").isEqualTo((long) n * k * m >= Parallel.MIN_MACS ? 4 : 0);
+            }
+            assertThat(Parallel.current()).isNull();
+            for (int i = 0; i < one.length; i++) {
+                assertThat(many[i]).as("product %d with %d threads", i, threads).isEqualTo(one[i]);
+            }
+        }
+    }
+
+    static float[][] products(float[] a, float[] b, float[] bt, float[] bias, float[] at, int n, int k, int m) {
+        float[][] o = {new float[n * m], new float[n * m], new float[n * m], new float[n * m]};
+        Kernels.matmul(a, b, bias, o[0], n, k, m);
+        Kernels.matmul(a, b, null, o[1], n, k, m);
+        Kernels.matmulBT(a, bt, bias, o[2], n, k, m);
+        Kernels.matmulAT(at, b, o[3], k, n, m);
+        return o;
+    }
+
+    @Test
+    void oneThreadBindsNothingAndOtherThreadsRunAlone() throws Exception {
+        try (Parallel p = Parallel.onThisThread(1)) {
+            assertThat(Parallel.current()).isNull();
+            assertThat(p.threads()).isEqualTo(1);
+        }
+        try (Parallel p = Parallel.onThisThread(2)) {
+            Parallel[] seen = new Parallel[1];
+            Thread t = new Thread(() -> seen[0] = Parallel.current());
+            t.start();
+            t.join();
+            assertThat(seen[0]).isNull();
+        }
+        assertThatThrownBy(() -> Parallel.onThisThread(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void smallStepsStayOnOneThread() {
+        double notebook = 6.0 * 32 * 200 * (30 + 27);
+        assertThat(Parallel.threadsFor(notebook)).isEqualTo(1);
+        assertThat(Parallel.threadsFor(6.0 * 32 * 512 * 57)).isEqualTo(Math.min(2, Runtime.getRuntime().availableProcessors()));
+    }
+}
