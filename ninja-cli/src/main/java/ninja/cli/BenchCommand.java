@@ -1,5 +1,7 @@
 package ninja.cli;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import ninja.model.Mlp;
 import ninja.model.Parameters;
 import ninja.reference.TorchTrainer;
 import ninja.rng.TorchGenerator;
-import ninja.tensor.Simd;
+import ninja.tensor.Parallel;
 import ninja.tensor.Tensor;
 import ninja.train.Evaluation;
 import ninja.train.TrainStep;
@@ -40,11 +42,18 @@ final class BenchCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
-    @Option(names = "--steps", paramLabel = "N", defaultValue = "3000",
-            description = "timed steps per round for the fused path (others scale to similar time); default ${DEFAULT-VALUE}")
-    int steps;
+    @Mixin
+    ThreadsOption threads;
 
-    @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "timed rounds; default ${DEFAULT-VALUE}")
+    @Option(names = "--steps", paramLabel = "N",
+            description = "timed steps per round for the fused path, others scaled to about the same time (default: as many as --round-ms takes, for every loop)")
+    Integer steps;
+
+    @Option(names = "--round-ms", paramLabel = "MS", defaultValue = "400",
+            description = "length of a timed round, several scheduler ticks (without --steps); default ${DEFAULT-VALUE}")
+    int roundMs;
+
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "7", description = "timed rounds, interleaved across the loops; default ${DEFAULT-VALUE}")
     int rounds;
 
     @Option(names = "--no-torch", description = "skip libtorch")
@@ -74,11 +83,15 @@ final class BenchCommand implements Callable<Integer> {
         void step(int i);
     }
 
+    /** A loop of the run: its name in the table and the JSON, its thread count, steps per round (0: timed). */
+    record Timed(String name, int threads, boolean adaptive, int fixedSteps, Stepper step) {
+    }
+
     @Override
     public Integer call() {
         PrintWriter o = spec.commandLine().getOut();
-        if (steps < 1 || rounds < 1) {
-            throw new Errors.UserError("--steps and --rounds must be at least 1");
+        if ((steps != null && steps < 1) || rounds < 1 || roundMs < 1) {
+            throw new Errors.UserError("--steps, --rounds and --round-ms must be at least 1");
         }
         torchModes(); // reject a bad --torch before any work
         if (model.wavenet()) {
@@ -92,39 +105,42 @@ final class BenchCommand implements Callable<Integer> {
         if (scaling) {
             return scaling(o, cfg, s);
         }
-        Map<String, Object> r = run(cfg, s, steps, rounds, true, !noTorch);
+        BenchResult r = run(cfg, s, steps, rounds, List.of(threads.resolve(ThreadsOption.flops(cfg))), true, !noTorch);
         if (json) {
             Json.print(o, r);
             return Main.OK;
         }
-        o.printf("bench: n_hidden %d, batch %d, n_embd %d, block %d; %s, %s %s, 1 thread; %d rounds, medians%n",
-                cfg.nHidden(), cfg.batchSize(), cfg.nEmbd(), cfg.blockSize(), Simd.INSTANCE.name(),
-                System.getProperty("java.vm.name"), Runtime.version(), rounds);
-        o.printf("%-22s %12s %10s %9s %9s%n", "loop", "steps/s", "ms/step", "GFLOP/s", "x torch");
-        double flops = (double) r.get("flops_per_step");
-        Object torch = r.get("torch_steps_per_s");
-        for (String k : List.of("ninja fused", "ninja atomic", "torch manual", "torch autograd")) {
-            String key = k.replace(' ', '_') + "_steps_per_s";
-            if (k.equals("ninja fused")) {
-                key = "ninja_steps_per_s";
-            }
-            Object v = r.get(key);
-            if (v == null) {
-                continue;
-            }
-            double sps = (double) v;
-            o.printf("%-22s %,12.0f %10.4f %9.2f %9s%n", k, sps, 1000 / sps, sps * flops / 1e9,
-                    torch == null ? "-" : String.format("%.2f", sps / (double) torch));
-        }
-        o.printf("fused/torch ratio      %s%n", r.get("ratio") == null ? "-" : String.format("%.2f", (double) r.get("ratio")));
-        o.printf("allocated per step     %d bytes (fused, over 10,000 steps)%n", (long) r.get("alloc_bytes_per_step"));
-        o.printf("eval, train split      %.3f s for %,d examples (loss %.4f)%n", (double) r.get("eval_seconds"),
-                (int) r.get("eval_examples"), (double) r.get("eval_loss"));
-        o.printf("flops per step         %,.0f (6 n H (block*embd + vocab): the six matmuls)%n", flops);
+        o.printf("bench: n_hidden %d, batch %d, n_embd %d, block %d; %d interleaved rounds of about %d ms%n",
+                cfg.nHidden(), cfg.batchSize(), cfg.nEmbd(), cfg.blockSize(), rounds, roundMs);
+        print(o, r);
+        o.printf("allocated per step     %d bytes (fused, over 10,000 steps)%n", r.allocBytesPerStep());
+        o.printf("eval, train split      %.3f s for %,d examples (loss %.4f)%n", r.eval().seconds(), r.eval().examples(),
+                r.eval().loss());
+        o.printf("flops per step         %,.0f (6 n H (block*embd + vocab): the six matmuls)%n", r.flopsPerStep());
         return Main.OK;
     }
 
-    Map<String, Object> run(Config cfg, Splits s, int fusedSteps, int nRounds, boolean extras, boolean withTorch) {
+    /** The table of loops: best, median, worst, spread, GFLOP/s and the ratio of medians to the baseline. */
+    static void print(PrintWriter o, BenchResult r) {
+        o.printf("machine: %s%n", r.machine().describe());
+        o.printf("%-22s %7s %10s %10s %10s %7s %9s %9s%n", "loop", "threads", "best/s", "median/s", "worst/s", "spread",
+                "GFLOP/s", "x " + (r.baseline() == null ? "torch" : r.baseline().replace("torch_", "")));
+        BenchResult.Loop base = r.baseline() == null ? null : r.loop(r.baseline());
+        r.loops().forEach((name, l) -> o.printf("%-22s %7d %,10.0f %,10.0f %,10.0f %6.0f%% %9.2f %9s%n",
+                name.replace('_', ' '), l.threads(), l.best(), l.median(), l.worst(), 100 * l.spread(), l.gflopsMedian(),
+                base == null ? "-" : String.format("%.2f", l.median() / base.median())));
+        if (r.ratio() != null) {
+            o.printf("ninja/%s ratio   %.2f (medians), %.2f (best rounds)%n", r.baseline().replace("torch_", ""),
+                    r.ratio(), r.ratioBest());
+        }
+    }
+
+    /**
+     * The fused step (on each thread count of {@code ninjaThreads}), the atomic path (with extras) and the libtorch
+     * loops, interleaved; the baseline is the faster libtorch loop by median.
+     */
+    BenchResult run(Config cfg, Splits s, Integer fusedSteps, int nRounds, List<Integer> ninjaThreads, boolean extras,
+            boolean withTorch) {
         int v = s.vocab().size();
         Parameters p0 = Parameters.init(cfg, v, new TorchGenerator(cfg.seed()));
         TorchGenerator g = new TorchGenerator(cfg.seed() + 1);
@@ -133,63 +149,33 @@ final class BenchCommand implements Callable<Integer> {
             batches[i] = Batch.draw(s.train(), cfg.batchSize(), g);
         }
         double flops = 6.0 * cfg.batchSize() * cfg.nHidden() * (cfg.fanIn() + v);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("n_hidden", cfg.nHidden());
-        r.put("batch_size", cfg.batchSize());
-        r.put("simd", Simd.INSTANCE.name());
-        r.put("java", Runtime.version().toString());
-        r.put("flops_per_step", flops);
-
-        // every loop is warmed up first, then the rounds are interleaved (fused, atomic, torch, fused, ...) so that
-        // load from elsewhere on the machine hits all of them alike
-        TrainStep fused = new TrainStep(p0.copy(), cfg.batchSize());
-        List<String> names = new ArrayList<>();
-        List<Stepper> loops = new ArrayList<>();
-        List<Integer> perRound = new ArrayList<>();
-        List<AutoCloseable> toClose = new ArrayList<>();
-        names.add("ninja");
-        loops.add(i -> fused.step(batches[i % BATCHES], LR));
-        perRound.add(fusedSteps);
+        List<Timed> loops = new ArrayList<>();
+        List<TrainStep> fused = new ArrayList<>();
+        for (int t : ninjaThreads) {
+            TrainStep f = new TrainStep(p0.copy(), cfg.batchSize());
+            fused.add(f);
+            loops.add(new Timed(fused.size() == 1 ? "ninja" : "ninja_" + t + "_threads", t,
+                    fused.size() == 1 && ninjaThreads.size() == 1 && threads.adaptive(), fixed(fusedSteps, 1),
+                    i -> f.step(batches[i % BATCHES], LR)));
+        }
         if (extras) {
             Parameters pa = p0.copy();
-            names.add("ninja_atomic");
-            loops.add(i -> atomicStep(pa, batches[i % BATCHES]));
-            perRound.add(Math.max(20, fusedSteps / 30));
+            loops.add(new Timed("ninja_atomic", 1, false, fixed(fusedSteps, 30), i -> atomicStep(pa, batches[i % BATCHES])));
         }
+        List<AutoCloseable> toClose = new ArrayList<>();
         if (withTorch) {
             for (TorchTrainer.Mode mode : torchModes()) {
                 TorchTrainer t = new TorchTrainer(p0.copy(), cfg.batchSize(), mode);
                 toClose.add(t);
-                names.add("torch_" + mode.name().toLowerCase());
-                loops.add(i -> t.step(batches[i % BATCHES], LR));
-                perRound.add(Math.max(20, fusedSteps / 5));
+                loops.add(new Timed("torch_" + mode.name().toLowerCase(), 1, false, fixed(fusedSteps, 5),
+                        i -> t.step(batches[i % BATCHES], LR)));
             }
         }
+        Map<String, BenchResult.Loop> results;
+        long alloc;
         try {
-            double[][] rates = timeInterleaved(loops, perRound, nRounds);
-            long alloc = extras ? allocatedPerStep(fused, batches) : 0;
-            Double best = null;
-            for (int k = 0; k < names.size(); k++) {
-                double sps = median(rates[k]);
-                r.put(names.get(k) + "_steps_per_s", sps);
-                if (k == 0) {
-                    r.put("ninja_gflops", sps * flops / 1e9);
-                    r.put("ninja_rounds", rates[k]);
-                }
-                if (names.get(k).startsWith("torch_") && (best == null || sps > best)) {
-                    best = sps;
-                    r.put("torch_mode", names.get(k).substring(6));
-                }
-            }
-            if (best != null) {
-                double ninja = (double) r.get("ninja_steps_per_s");
-                r.put("torch_steps_per_s", best);
-                r.put("torch_gflops", best * flops / 1e9);
-                r.put("ratio", ninja / best);
-            }
-            if (extras) {
-                r.put("alloc_bytes_per_step", alloc);
-            }
+            results = timeInterleaved(loops, nRounds, roundMs / 1000.0, flops);
+            alloc = extras ? allocatedPerStep(fused.get(0), batches) : -1;
         } finally {
             for (AutoCloseable c : toClose) {
                 try {
@@ -199,8 +185,9 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+        BenchResult.Eval eval = null;
         if (extras) {
-            Parameters pe = fused.parameters();
+            Parameters pe = fused.get(0).parameters();
             double[] secs = new double[3];
             double loss = 0;
             for (int k = 0; k < secs.length; k++) {
@@ -208,11 +195,32 @@ final class BenchCommand implements Callable<Integer> {
                 loss = Evaluation.loss(pe, s.train());
                 secs[k] = (System.nanoTime() - t0) / 1e9;
             }
-            r.put("eval_seconds", median(secs));
-            r.put("eval_examples", s.train().size());
-            r.put("eval_loss", loss);
+            Arrays.sort(secs);
+            eval = new BenchResult.Eval(BenchResult.median(secs), s.train().size(), loss);
         }
-        return r;
+        return result(BenchResult.config(cfg), flops, nRounds, results, alloc, eval, null);
+    }
+
+    /** The result record; the baseline is the given loop, or (null) the libtorch loop with the best median. */
+    BenchResult result(Map<String, Object> config, double flops, int nRounds, Map<String, BenchResult.Loop> loops,
+            long alloc, BenchResult.Eval eval, String baselineLoop) {
+        String baseline = baselineLoop;
+        for (Map.Entry<String, BenchResult.Loop> e : baselineLoop != null ? Map.<String, BenchResult.Loop>of().entrySet()
+                : loops.entrySet()) {
+            if (e.getKey().startsWith("torch_")
+                    && (baseline == null || e.getValue().median() > loops.get(baseline).median())) {
+                baseline = e.getKey();
+            }
+        }
+        BenchResult.Loop ours = loops.get("ninja"), base = baseline == null ? null : loops.get(baseline);
+        return new BenchResult(config, BenchResult.Machine.here(), flops, nRounds, roundMs / 1000.0, loops, baseline,
+                base == null ? null : ours.median() / base.median(), base == null ? null : ours.best() / base.best(),
+                alloc, eval);
+    }
+
+    /** Steps per round when --steps fixes them: the fused path's, divided by how much slower a loop is. */
+    static int fixed(Integer fusedSteps, int slower) {
+        return fusedSteps == null ? 0 : Math.max(10, fusedSteps / slower);
     }
 
     TorchTrainer.Mode[] torchModes() {
@@ -238,33 +246,53 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Warms every loop up (a round's worth of steps), then times round k of every loop before round k+1. */
-    static double[][] timeInterleaved(List<Stepper> loops, List<Integer> perRound, int nRounds) {
+    /**
+     * Warms every loop up (a round's worth of steps with --steps, else at least two round lengths and a second),
+     * then sets each loop's steps per round from a half round's speed so a round lasts about {@code roundSeconds},
+     * then times
+     * round k of every loop before round k+1: load from elsewhere on the machine hits all loops alike.
+     */
+    static Map<String, BenchResult.Loop> timeInterleaved(List<Timed> loops, int nRounds, double roundSeconds,
+            double flops) {
         int[] next = new int[loops.size()];
-        for (int k = 0; k < loops.size(); k++) {
-            for (int w = 0; w < perRound.get(k); w++) {
-                loops.get(k).step(next[k]++);
+        int[] perRound = new int[loops.size()];
+        // pass 1 warms (the JIT compiles); pass 2 measures each loop's speed to size its rounds
+        for (int pass = 0; pass < 2; pass++) {
+            for (int k = 0; k < loops.size(); k++) {
+                Timed l = loops.get(k);
+                if (l.fixedSteps() > 0 && pass == 1) {
+                    perRound[k] = l.fixedSteps();
+                    continue;
+                }
+                double seconds = pass == 0 ? Math.max(1.0, 2 * roundSeconds) : roundSeconds / 2;
+                try (Parallel p = Parallel.onThisThread(l.threads(), l.adaptive())) {
+                    long t0 = System.nanoTime();
+                    int n0 = next[k];
+                    while (l.fixedSteps() > 0 ? next[k] - n0 < l.fixedSteps() : System.nanoTime() - t0 < seconds * 1e9) {
+                        l.step().step(next[k]++);
+                    }
+                    perRound[k] = (int) Math.max(5, (next[k] - n0) / ((System.nanoTime() - t0) / 1e9) * roundSeconds);
+                }
             }
         }
         double[][] rates = new double[loops.size()][nRounds];
         for (int round = 0; round < nRounds; round++) {
             for (int k = 0; k < loops.size(); k++) {
-                Stepper st = loops.get(k);
-                int n = perRound.get(k);
-                long t0 = System.nanoTime();
-                for (int w = 0; w < n; w++) {
-                    st.step(next[k]++);
+                Timed l = loops.get(k);
+                try (Parallel p = Parallel.onThisThread(l.threads(), l.adaptive())) {
+                    long t0 = System.nanoTime();
+                    for (int w = 0; w < perRound[k]; w++) {
+                        l.step().step(next[k]++);
+                    }
+                    rates[k][round] = perRound[k] / ((System.nanoTime() - t0) / 1e9);
                 }
-                rates[k][round] = n / ((System.nanoTime() - t0) / 1e9);
             }
         }
-        return rates;
-    }
-
-    static double median(double[] x) {
-        double[] c = x.clone();
-        Arrays.sort(c);
-        return c.length % 2 == 1 ? c[c.length / 2] : (c[c.length / 2 - 1] + c[c.length / 2]) / 2;
+        Map<String, BenchResult.Loop> out = new LinkedHashMap<>();
+        for (int k = 0; k < loops.size(); k++) {
+            out.put(loops.get(k).name(), BenchResult.Loop.of(loops.get(k).threads(), perRound[k], rates[k], flops));
+        }
+        return out;
     }
 
     /** Heap bytes this thread allocates per fused step, over 10,000 steps after the warm-up. */
@@ -285,42 +313,42 @@ final class BenchCommand implements Callable<Integer> {
         return (sun.getThreadAllocatedBytes(id) - before) / n;
     }
 
+    /** {@code --scaling --json}: one result per size, the fused step on one and on two threads. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Scaling(List<BenchResult> byHidden, List<BenchResult> byBatch, String chart) {
+    }
+
     private Integer scaling(PrintWriter o, Config base, Splits s) {
         int[] hiddens = {64, 128, 256, 512, 1024, 2048};
         int[] batchSizes = {32, 64, 128, 256, 512, 1024};
-        List<Map<String, Object>> byHidden = new ArrayList<>();
-        List<Map<String, Object>> byBatch = new ArrayList<>();
+        List<BenchResult> byHidden = new ArrayList<>();
+        List<BenchResult> byBatch = new ArrayList<>();
         for (int h : hiddens) {
-            Config c = base.with(null, h, null, 32, null);
-            byHidden.add(point(o, c, s));
+            byHidden.add(point(o, base.with(null, h, null, 32, null), s));
         }
         for (int b : batchSizes) {
-            Config c = base.with(null, 200, null, b, null);
-            byBatch.add(point(o, c, s));
+            byBatch.add(point(o, base.with(null, 200, null, b, null), s));
         }
         ScalingChart.write(out, byHidden, byBatch);
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("by_hidden", byHidden);
-        r.put("by_batch", byBatch);
-        r.put("chart", out.toString());
         if (json) {
-            Json.print(o, r);
+            Json.print(o, new Scaling(byHidden, byBatch, out.toString()));
         } else {
             o.printf("chart written to %s%n", out);
         }
         return Main.OK;
     }
 
-    private Map<String, Object> point(PrintWriter o, Config c, Splits s) {
-        // about the same work per round at every size
-        double flops = 6.0 * c.batchSize() * c.nHidden() * (c.fanIn() + s.vocab().size());
-        int perRound = (int) Math.max(20, Math.min(steps, 2e9 / flops));
-        Map<String, Object> r = run(c, s, perRound, Math.min(rounds, 3), false, !noTorch);
+    private BenchResult point(PrintWriter o, Config c, Splits s) {
+        // with --steps: about the same work per round at every size
+        double flops = ThreadsOption.flops(c);
+        Integer perRound = steps == null ? null : (int) Math.max(20, Math.min(steps, 2e9 / flops));
+        BenchResult r = run(c, s, perRound, Math.min(rounds, 3), List.of(1, 2), false, !noTorch);
         if (!json) {
-            o.printf("hidden %5d batch %5d: fused %,10.0f steps/s %7.2f GFLOP/s   torch %s%n", c.nHidden(), c.batchSize(),
-                    (double) r.get("ninja_steps_per_s"), (double) r.get("ninja_gflops"),
-                    r.get("torch_steps_per_s") == null ? "-" : String.format("%,10.0f steps/s %7.2f GFLOP/s",
-                            (double) r.get("torch_steps_per_s"), (double) r.get("torch_gflops")));
+            BenchResult.Loop one = r.loop("ninja"), two = r.loop("ninja_2_threads"), t = r.baseline() == null ? null
+                    : r.loop(r.baseline());
+            o.printf("hidden %5d batch %5d: fused %,9.0f steps/s %6.2f GFLOP/s, 2 threads %,9.0f (%.2fx)   torch %s%n",
+                    c.nHidden(), c.batchSize(), one.median(), one.gflopsMedian(), two.median(), two.median() / one.median(),
+                    t == null ? "-" : String.format("%,9.0f steps/s %6.2f GFLOP/s", t.median(), t.gflopsMedian()));
             o.flush();
         }
         return r;

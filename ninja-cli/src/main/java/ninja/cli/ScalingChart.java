@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
+import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -14,7 +14,7 @@ final class ScalingChart {
     private ScalingChart() {
     }
 
-    static void write(Path file, List<Map<String, Object>> byHidden, List<Map<String, Object>> byBatch) {
+    static void write(Path file, List<BenchResult> byHidden, List<BenchResult> byBatch) {
         System.setProperty("java.awt.headless", "true");
         List<XYChart> charts = List.of(
                 chart("steps/s vs n_hidden (batch 32)", "n_hidden", "steps/s", byHidden, "n_hidden", "steps_per_s"),
@@ -30,27 +30,32 @@ final class ScalingChart {
         }
     }
 
-    private static XYChart chart(String title, String x, String y, List<Map<String, Object>> pts, String xKey,
+    private static XYChart chart(String title, String x, String y, List<BenchResult> pts, String xKey,
             String metric) {
         XYChart c = new XYChartBuilder().width(640).height(420).title(title).xAxisTitle(x).yAxisTitle(y).build();
         c.getStyler().setXAxisLogarithmic(true);
         c.getStyler().setYAxisLogarithmic(metric.equals("steps_per_s"));
         double[] xs = new double[pts.size()];
-        double[] ninja = new double[pts.size()];
-        double[] torch = new double[pts.size()];
-        boolean hasTorch = true;
         for (int i = 0; i < pts.size(); i++) {
-            Map<String, Object> p = pts.get(i);
-            xs[i] = ((Number) p.get(xKey)).doubleValue();
-            ninja[i] = ((Number) p.get(metric.equals("gflops") ? "ninja_gflops" : "ninja_steps_per_s")).doubleValue();
-            Object t = p.get(metric.equals("gflops") ? "torch_gflops" : "torch_steps_per_s");
-            hasTorch &= t != null;
-            torch[i] = t == null ? Double.NaN : ((Number) t).doubleValue();
+            xs[i] = ((Number) pts.get(i).config().get(xKey)).doubleValue();
         }
-        c.addSeries("ninja fused", xs, ninja);
-        if (hasTorch) {
-            c.addSeries("libtorch (DJL)", xs, torch);
-        }
+        series(c, "ninja fused, 1 thread", xs, pts, r -> r.loop("ninja"), metric);
+        series(c, "ninja fused, 2 threads", xs, pts, r -> r.loop("ninja_2_threads"), metric);
+        series(c, "libtorch (DJL)", xs, pts, r -> r.baseline() == null ? null : r.loop(r.baseline()), metric);
         return c;
+    }
+
+    /** One line of medians, left out when a point lacks the loop (no libtorch). */
+    private static void series(XYChart c, String name, double[] xs, List<BenchResult> pts,
+            Function<BenchResult, BenchResult.Loop> loop, String metric) {
+        double[] ys = new double[pts.size()];
+        for (int i = 0; i < pts.size(); i++) {
+            BenchResult.Loop l = loop.apply(pts.get(i));
+            if (l == null) {
+                return;
+            }
+            ys[i] = metric.equals("gflops") ? l.gflopsMedian() : l.median();
+        }
+        c.addSeries(name, xs, ys);
     }
 }

@@ -25,6 +25,9 @@ import picocli.CommandLine.Option;
 final class TrainCommand extends ModelCommand {
     static final String CHECKPOINT = "checkpoint.safetensors";
 
+    @Mixin
+    ThreadsOption threads;
+
     @Option(names = "--steps", defaultValue = "200000", description = "total steps of the run (default ${DEFAULT-VALUE}); with --resume, where to stop")
     int steps;
 
@@ -64,7 +67,8 @@ final class TrainCommand extends ModelCommand {
                     + "; --steps is the run's total, pass more than that");
         }
         Path dir = RunDirs.create(out);
-        try (RunLock lock = RunLock.acquire(dir); Interrupts signals = Interrupts.install()) {
+        try (RunLock lock = RunLock.acquire(dir); Interrupts signals = Interrupts.install();
+                ninja.tensor.Parallel split = threads.open(model)) {
             return train(dir, run, signals);
         }
     }

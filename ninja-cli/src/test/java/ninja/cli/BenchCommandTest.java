@@ -21,12 +21,20 @@ class BenchCommandTest {
                 "--steps", "40", "--rounds", "1", "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode j = Json.MAPPER.readTree(out.toString());
-        assertThat(j.get("ninja_steps_per_s").asDouble()).isPositive();
-        assertThat(j.get("ninja_atomic_steps_per_s").asDouble()).isPositive();
+        for (String loop : new String[] {"ninja", "ninja_atomic"}) {
+            JsonNode l = j.get("loops").get(loop);
+            assertThat(l.get("rounds_per_s").size()).as(loop).isEqualTo(1);
+            assertThat(l.get("best").asDouble()).as(loop).isPositive();
+            assertThat(l.get("median").asDouble()).as(loop).isBetween(l.get("worst").asDouble(), l.get("best").asDouble());
+            assertThat(l.get("spread").asDouble()).as(loop).isNotNegative();
+        }
+        assertThat(j.get("loops").get("ninja").get("threads").asInt()).isEqualTo(1);   // a small model: one thread
         assertThat(j.get("alloc_bytes_per_step").isNumber()).isTrue();
-        assertThat(j.get("eval_seconds").asDouble()).isPositive();
-        assertThat(j.get("n_hidden").asInt()).isEqualTo(16);
-        assertThat(j.has("torch_steps_per_s")).isFalse();
+        assertThat(j.get("eval").get("seconds").asDouble()).isPositive();
+        assertThat(j.get("config").get("n_hidden").asInt()).isEqualTo(16);
+        assertThat(j.get("machine").get("jvm_flags").isArray()).isTrue();
+        assertThat(j.get("loops").has("torch_manual")).isFalse();
+        assertThat(j.get("ratio").isNull()).isTrue();
     }
 
     @Test

@@ -94,8 +94,10 @@ class WaveNetCommandsTest {
                 "autograd", "--json", "--data", CliRun.data())));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode j = r.json();
-        assertThat(j.get("ninja").get("best").asDouble()).isPositive();
-        assertThat(j.get("torch_autograd").get("median").asDouble()).isPositive();
+        assertThat(j.get("loops").get("ninja").get("best").asDouble()).isPositive();
+        assertThat(j.get("loops").get("torch_autograd").get("median").asDouble()).isPositive();
+        assertThat(j.get("baseline").asText()).isEqualTo("torch_autograd");
+        assertThat(j.get("ratio").asDouble()).isPositive();
         // measured, not asserted zero here: in a test JVM shared with other tests the JIT may leave a Vector API
         // kernel uncompiled, and then it boxes; ./ninja bench reports 0 in its own process
         assertThat(j.get("alloc_bytes_per_step").asLong()).isNotNegative();

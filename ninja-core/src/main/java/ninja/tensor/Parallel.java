@@ -38,8 +38,11 @@ public final class Parallel implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    private Parallel(int threads) {
+    private final boolean adaptive;
+
+    private Parallel(int threads, boolean adaptive) {
         this.threads = threads;
+        this.adaptive = adaptive;
         this.owner = Thread.currentThread();
         this.previous = CURRENT.get();
         this.workers = new Thread[threads - 1];
@@ -56,10 +59,19 @@ public final class Parallel implements AutoCloseable {
      * {@link #close}.
      */
     public static Parallel onThisThread(int threads) {
+        return onThisThread(threads, false);
+    }
+
+    /**
+     * The same; with {@code adaptive} each matmul shape is split only while splitting measures faster than running
+     * it alone (timed on alternating calls, re-measured every few thousand calls): on a machine where other work
+     * holds the cores, a second thread can cost more than it gives.
+     */
+    public static Parallel onThisThread(int threads, boolean adaptive) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        Parallel p = new Parallel(threads);
+        Parallel p = new Parallel(threads, adaptive);
         CURRENT.set(threads == 1 ? null : p);
         return p;
     }
@@ -85,22 +97,86 @@ public final class Parallel implements AutoCloseable {
 
     /** {@link Simd#gemm} over all rows, split by rows. */
     void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner, int cols) {
-        if ((long) rows * inner * cols < MIN_MACS || rows < 8) {
+        int slot = (long) rows * inner * cols < MIN_MACS || rows < 8 ? -1 : slot(false, rows, inner, cols);
+        boolean split = slot != -1 && choose(slot);
+        long t0 = System.nanoTime();
+        if (split) {
+            set(false, a, aRow, aCol, b, bias, out, rows, inner, cols);
+            run();
+        } else {
             SIMD.gemm(a, aRow, aCol, b, bias, out, 0, rows, inner, cols);
-            return;
         }
-        set(false, a, aRow, aCol, b, bias, out, rows, inner, cols);
-        run();
+        record(slot, split, t0);
     }
 
     /** {@link Simd#gemmBT} over all rows, split by rows. */
     void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        if ((long) n * k * m < MIN_MACS || n < 8) {
+        int slot = (long) n * k * m < MIN_MACS || n < 8 ? -1 : slot(true, n, k, m);
+        boolean split = slot != -1 && choose(slot);
+        long t0 = System.nanoTime();
+        if (split) {
+            set(true, a, 0, 0, b, bias, out, n, k, m);
+            run();
+        } else {
             SIMD.gemmBT(a, b, bias, out, 0, n, k, m);
+        }
+        record(slot, split, t0);
+    }
+
+    // Adaptive mode: per matmul shape, the time split and alone, from alternating probes; the faster way is used
+    // until the next round of probes (the machine's load changes). Either way gives the same bits.
+    private static final int SLOTS = 64, PROBES = 16, REPROBE = 1 << 13;
+    private final long[] shapeKey = new long[SLOTS];
+    private final long[] nanosSplit = new long[SLOTS], nanosAlone = new long[SLOTS];
+    private final int[] calls = new int[SLOTS];
+    private final boolean[] splitWins = new boolean[SLOTS];
+
+    /** The shape's slot in the adaptive table, -2 when splitting always (or the table is full). */
+    private int slot(boolean bt, int rows, int inner, int cols) {
+        if (!adaptive) {
+            return -2;
+        }
+        long key = ((long) rows << 42) ^ ((long) inner << 21) ^ cols ^ (bt ? 1L << 63 : 0);
+        int h = (int) (key ^ (key >>> 29) ^ (key >>> 47)) & (SLOTS - 1);
+        for (int i = 0; i < SLOTS; i++, h = (h + 1) & (SLOTS - 1)) {
+            if (shapeKey[h] == key) {
+                return h;
+            }
+            if (shapeKey[h] == 0) {
+                shapeKey[h] = key;
+                return h;
+            }
+        }
+        return -2;
+    }
+
+    private boolean choose(int slot) {
+        if (slot == -2) {
+            return true;
+        }
+        int c = calls[slot];
+        return c < 2 * PROBES ? (c & 1) == 0 : splitWins[slot];
+    }
+
+    private void record(int slot, boolean split, long t0) {
+        if (slot < 0) {
             return;
         }
-        set(true, a, 0, 0, b, bias, out, n, k, m);
-        run();
+        long dt = System.nanoTime() - t0;
+        int c = ++calls[slot];
+        if (c <= 2 * PROBES) {
+            if (split) {
+                nanosSplit[slot] += dt;
+            } else {
+                nanosAlone[slot] += dt;
+            }
+            if (c == 2 * PROBES) {
+                splitWins[slot] = nanosSplit[slot] < nanosAlone[slot];
+            }
+        } else if (c >= REPROBE) {
+            calls[slot] = 0;
+            nanosSplit[slot] = nanosAlone[slot] = 0;
+        }
     }
 
     private void set(boolean bt, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,

@@ -29,6 +29,16 @@ class ParallelTest {
                 assertThat(many[i]).as("product %d with %d threads", i, threads).isEqualTo(one[i]);
             }
         }
+        // adaptive: probes alternate split and alone, then one is kept; every call gives the same bits
+        try (Parallel p = Parallel.onThisThread(2, true)) {
+            for (int rep = 0; rep < 40; rep++) {
+                float[][] again = products(a, b, bt, bias, at, n, k, m);
+                for (int i = 0; i < one.length; i++) {
+                    assertThat(again[i]).as("product %d, adaptive call %d", i, rep).isEqualTo(one[i]);
+                }
+            }
+            assertThat(p.splits()).as("probes split").isPositive();
+        }
     }
 
     static float[][] products(float[] a, float[] b, float[] bt, float[] bias, float[] at, int n, int k, int m) {
