@@ -83,8 +83,12 @@ final class BenchCommand implements Callable<Integer> {
         void step(int i);
     }
 
-    /** A loop of the run: its name in the table and the JSON, its thread count, steps per round (0: timed). */
-    record Timed(String name, int threads, boolean adaptive, int fixedSteps, Stepper step) {
+    /**
+     * A loop of the run: its name in the table and the JSON, its thread count, the fewest warm-up steps (time alone
+     * is not enough: a loop still running interpreted takes few steps a second, its kernels then never reach the
+     * JIT's thresholds, and its rounds are measured uncompiled), steps per round (0: sized by time).
+     */
+    record Timed(String name, int threads, boolean adaptive, int warmSteps, int fixedSteps, Stepper step) {
     }
 
     @Override
@@ -155,19 +159,19 @@ final class BenchCommand implements Callable<Integer> {
             TrainStep f = new TrainStep(p0.copy(), cfg.batchSize());
             fused.add(f);
             loops.add(new Timed(fused.size() == 1 ? "ninja" : "ninja_" + t + "_threads", t,
-                    fused.size() == 1 && ninjaThreads.size() == 1 && threads.adaptive(), fixed(fusedSteps, 1),
+                    fused.size() == 1 && ninjaThreads.size() == 1 && threads.adaptive(), 3000, fixed(fusedSteps, 1),
                     i -> f.step(batches[i % BATCHES], LR)));
         }
         if (extras) {
             Parameters pa = p0.copy();
-            loops.add(new Timed("ninja_atomic", 1, false, fixed(fusedSteps, 30), i -> atomicStep(pa, batches[i % BATCHES])));
+            loops.add(new Timed("ninja_atomic", 1, false, 100, fixed(fusedSteps, 30), i -> atomicStep(pa, batches[i % BATCHES])));
         }
         List<AutoCloseable> toClose = new ArrayList<>();
         if (withTorch) {
             for (TorchTrainer.Mode mode : torchModes()) {
                 TorchTrainer t = new TorchTrainer(p0.copy(), cfg.batchSize(), mode);
                 toClose.add(t);
-                loops.add(new Timed("torch_" + mode.name().toLowerCase(), 1, false, fixed(fusedSteps, 5),
+                loops.add(new Timed("torch_" + mode.name().toLowerCase(), 1, false, 600, fixed(fusedSteps, 5),
                         i -> t.step(batches[i % BATCHES], LR)));
             }
         }
@@ -247,7 +251,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Warms every loop up (a round's worth of steps with --steps, else at least two round lengths and a second),
+     * Warms every loop up (a round's worth with --steps, else its warm-up steps and two round lengths, a second at
+     * least),
      * then sets each loop's steps per round from a half round's speed so a round lasts about {@code roundSeconds},
      * then times
      * round k of every loop before round k+1: load from elsewhere on the machine hits all loops alike.
@@ -268,7 +273,8 @@ final class BenchCommand implements Callable<Integer> {
                 try (Parallel p = Parallel.onThisThread(l.threads(), l.adaptive())) {
                     long t0 = System.nanoTime();
                     int n0 = next[k];
-                    while (l.fixedSteps() > 0 ? next[k] - n0 < l.fixedSteps() : System.nanoTime() - t0 < seconds * 1e9) {
+                    int least = l.fixedSteps() > 0 ? l.fixedSteps() : pass == 0 ? l.warmSteps() : 1;
+                    while (next[k] - n0 < least || (l.fixedSteps() == 0 && System.nanoTime() - t0 < seconds * 1e9)) {
                         l.step().step(next[k]++);
                     }
                     perRound[k] = (int) Math.max(5, (next[k] - n0) / ((System.nanoTime() - t0) / 1e9) * roundSeconds);

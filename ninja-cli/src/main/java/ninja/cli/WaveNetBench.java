@@ -50,7 +50,7 @@ final class WaveNetBench {
             ours.add(step);
             boolean first = ours.size() == 1;
             loops.add(new BenchCommand.Timed(first ? "ninja" : "ninja_" + t + "_thread" + (t == 1 ? "" : "s"), t,
-                    first && c.threads.adaptive(), BenchCommand.fixed(perRound, 1), i -> step.step(batches[i % batches.length], BenchCommand.LR)));
+                    first && c.threads.adaptive(), 500, BenchCommand.fixed(perRound, 1), i -> step.step(batches[i % batches.length], BenchCommand.LR)));
         }
         List<TorchSequentialTrainer> torch = new ArrayList<>();
         Map<String, BenchResult.Loop> results;
@@ -60,7 +60,7 @@ final class WaveNetBench {
                     TorchSequentialTrainer t = new TorchSequentialTrainer(
                             WaveNet.build(cfg, v, new TorchGenerator(cfg.seed())), cfg.batchSize(), cfg.blockSize(), mode);
                     torch.add(t);
-                    loops.add(new BenchCommand.Timed("torch_" + mode.name().toLowerCase(), 1, false,
+                    loops.add(new BenchCommand.Timed("torch_" + mode.name().toLowerCase(), 1, false, 100,
                             BenchCommand.fixed(perRound, 4), i -> t.step(batches[i % batches.length], BenchCommand.LR)));
                 }
             }
