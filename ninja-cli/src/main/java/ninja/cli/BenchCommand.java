@@ -202,7 +202,7 @@ final class BenchCommand implements Callable<Integer> {
             Arrays.sort(secs);
             eval = new BenchResult.Eval(BenchResult.median(secs), s.train().size(), loss);
         }
-        return result(BenchResult.config(cfg), flops, nRounds, results, alloc, eval, null);
+        return result(cfg.summary(), flops, nRounds, results, alloc, eval, null);
     }
 
     /** The result record; the baseline is the given loop, or (null) the libtorch loop with the best median. */

@@ -6,7 +6,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import ninja.tensor.Simd;
@@ -71,17 +70,6 @@ record BenchResult(Map<String, Object> config, Machine machine, double flopsPerS
     /** The loop's result by name (null when it did not run). */
     Loop loop(String name) {
         return loops.get(name);
-    }
-
-    static Map<String, Object> config(ninja.model.Config c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("n_embd", c.nEmbd());
-        m.put("n_hidden", c.nHidden());
-        m.put("block_size", c.blockSize());
-        m.put("batch_size", c.batchSize());
-        m.put("seed", c.seed());
-        return m;
     }
 
     static double median(double[] sorted) {

@@ -12,6 +12,7 @@ import ninja.model.Schedule;
 import ninja.train.NonFiniteLossException;
 import ninja.train.StepListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
