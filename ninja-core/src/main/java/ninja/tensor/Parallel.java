@@ -21,7 +21,7 @@ public final class Parallel implements AutoCloseable {
 
     private static final ThreadLocal<Parallel> CURRENT = new ThreadLocal<>();
     private static final Simd SIMD = Simd.INSTANCE;
-    private static final int SPINS = 20_000;
+    private static final int SPINS = 20_000, WORKER_SPINS = 4_000;
 
     private final int threads;
     private final Thread owner;
@@ -63,9 +63,9 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * The same; with {@code adaptive} each matmul shape is split only while splitting measures faster than running
-     * it alone (timed on alternating calls, re-measured every few thousand calls): on a machine where other work
-     * holds the cores, a second thread can cost more than it gives.
+     * The same; with {@code adaptive} the matmuls are split only while that measures faster than running them alone
+     * (whole stretches of work timed each way, measured again every few thousand matmuls): on a machine where other
+     * work holds the cores, a second thread can cost more than it gives.
      */
     public static Parallel onThisThread(int threads, boolean adaptive) {
         if (threads < 1) {
@@ -97,86 +97,59 @@ public final class Parallel implements AutoCloseable {
 
     /** {@link Simd#gemm} over all rows, split by rows. */
     void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner, int cols) {
-        int slot = (long) rows * inner * cols < MIN_MACS || rows < 8 ? -1 : slot(false, rows, inner, cols);
-        boolean split = slot != -1 && choose(slot);
-        long t0 = System.nanoTime();
-        if (split) {
-            set(false, a, aRow, aCol, b, bias, out, rows, inner, cols);
-            run();
-        } else {
+        if ((long) rows * inner * cols < MIN_MACS || rows < 8 || !choose()) {
             SIMD.gemm(a, aRow, aCol, b, bias, out, 0, rows, inner, cols);
+            return;
         }
-        record(slot, split, t0);
+        set(false, a, aRow, aCol, b, bias, out, rows, inner, cols);
+        run();
     }
 
     /** {@link Simd#gemmBT} over all rows, split by rows. */
     void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        int slot = (long) n * k * m < MIN_MACS || n < 8 ? -1 : slot(true, n, k, m);
-        boolean split = slot != -1 && choose(slot);
-        long t0 = System.nanoTime();
-        if (split) {
-            set(true, a, 0, 0, b, bias, out, n, k, m);
-            run();
-        } else {
+        if ((long) n * k * m < MIN_MACS || n < 8 || !choose()) {
             SIMD.gemmBT(a, b, bias, out, 0, n, k, m);
-        }
-        record(slot, split, t0);
-    }
-
-    // Adaptive mode: per matmul shape, the time split and alone, from alternating probes; the faster way is used
-    // until the next round of probes (the machine's load changes). Either way gives the same bits.
-    private static final int SLOTS = 64, PROBES = 16, REPROBE = 1 << 13;
-    private final long[] shapeKey = new long[SLOTS];
-    private final long[] nanosSplit = new long[SLOTS], nanosAlone = new long[SLOTS];
-    private final int[] calls = new int[SLOTS];
-    private final boolean[] splitWins = new boolean[SLOTS];
-
-    /** The shape's slot in the adaptive table, -2 when splitting always (or the table is full). */
-    private int slot(boolean bt, int rows, int inner, int cols) {
-        if (!adaptive) {
-            return -2;
-        }
-        long key = ((long) rows << 42) ^ ((long) inner << 21) ^ cols ^ (bt ? 1L << 63 : 0);
-        int h = (int) (key ^ (key >>> 29) ^ (key >>> 47)) & (SLOTS - 1);
-        for (int i = 0; i < SLOTS; i++, h = (h + 1) & (SLOTS - 1)) {
-            if (shapeKey[h] == key) {
-                return h;
-            }
-            if (shapeKey[h] == 0) {
-                shapeKey[h] = key;
-                return h;
-            }
-        }
-        return -2;
-    }
-
-    private boolean choose(int slot) {
-        if (slot == -2) {
-            return true;
-        }
-        int c = calls[slot];
-        return c < 2 * PROBES ? (c & 1) == 0 : splitWins[slot];
-    }
-
-    private void record(int slot, boolean split, long t0) {
-        if (slot < 0) {
             return;
         }
-        long dt = System.nanoTime() - t0;
-        int c = ++calls[slot];
-        if (c <= 2 * PROBES) {
-            if (split) {
-                nanosSplit[slot] += dt;
-            } else {
-                nanosAlone[slot] += dt;
-            }
-            if (c == 2 * PROBES) {
-                splitWins[slot] = nanosSplit[slot] < nanosAlone[slot];
-            }
-        } else if (c >= REPROBE) {
-            calls[slot] = 0;
-            nanosSplit[slot] = nanosAlone[slot] = 0;
+        set(true, a, 0, 0, b, bias, out, n, k, m);
+        run();
+    }
+
+    // Adaptive mode: windows of WINDOW matmuls are timed from start to start, so a window's time holds all the
+    // work around its matmuls too (and what a spinning worker costs the rest of the step on a busy machine); four
+    // probe windows (split, alone, alone, split) decide, the winner runs for DECIDED windows, then probes again.
+    private static final int WINDOW = 256, DECIDED = 48;
+    private long windowStart;
+    private int windowCalls, window = -1;
+    private long nanosSplit, nanosAlone;
+    private boolean splitWins = true;
+
+    /** Whether this matmul is split: always when not adaptive, else as the current window says. */
+    private boolean choose() {
+        if (!adaptive) {
+            return true;
         }
+        if (windowCalls == 0) {
+            long now = System.nanoTime();
+            if (window >= 0 && window < 4) {
+                long dt = now - windowStart;
+                if (window == 0 || window == 3) {
+                    nanosSplit += dt;
+                } else {
+                    nanosAlone += dt;
+                }
+                if (window == 3) {
+                    splitWins = nanosSplit < nanosAlone;
+                }
+            }
+            window = window + 1 >= 4 + DECIDED ? 0 : window + 1;
+            if (window == 0) {
+                nanosSplit = nanosAlone = 0;
+            }
+            windowStart = now;
+        }
+        windowCalls = windowCalls + 1 == WINDOW ? 0 : windowCalls + 1;
+        return window < 4 ? window == 0 || window == 3 : splitWins;
     }
 
     private void set(boolean bt, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
@@ -260,7 +233,7 @@ public final class Parallel implements AutoCloseable {
             long g = generation;
             if (g == seen) {
                 for (int spins = 0; generation == seen && !closed; spins++) {
-                    if (spins < SPINS) {
+                    if (spins < WORKER_SPINS) {
                         Thread.onSpinWait();
                     } else {
                         LockSupport.parkNanos(this, 100_000);
