@@ -1,6 +1,7 @@
 package ninja.cli;
 
 import ninja.model.Config;
+import ninja.model.ModelConfig;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Layer;
@@ -33,9 +34,8 @@ final class ThreadsOption {
      * default adaptively: a matmul shape is split only while that measures faster (a busy machine's second core may
      * not pay).
      */
-    Parallel open(ModelOptions model) {
-        return Parallel.onThisThread(resolve(model.wavenet() ? flops(model.waveNetConfig()) : flops(model.config())),
-                adaptive());
+    Parallel open(ModelConfig c) {
+        return Parallel.onThisThread(resolve(c instanceof WaveNetConfig w ? flops(w) : flops((Config) c)), adaptive());
     }
 
     /** Whether the thread count is the default one, adapted to what pays at run time. */

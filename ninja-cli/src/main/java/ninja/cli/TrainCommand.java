@@ -69,7 +69,7 @@ final class TrainCommand extends ModelCommand {
         }
         Path dir = RunDirs.create(out);
         try (RunLock lock = RunLock.acquire(dir); Interrupts signals = Interrupts.install();
-                ninja.tensor.Parallel split = threads.open(model)) {
+                ninja.tensor.Parallel split = threads.open(run.config())) {   // a resumed run's own shape
             return train(dir, run, signals);
         }
     }
