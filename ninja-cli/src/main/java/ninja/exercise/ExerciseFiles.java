@@ -25,6 +25,15 @@ public final class ExerciseFiles {
         return dir.resolve(ExerciseTemplate.SOLUTION_CLASS + ".java");
     }
 
+    /** Exercise 5's file, DIR/Layers.java. */
+    public static Path layersFile(Path dir) {
+        return dir.resolve(ExerciseTemplate.LAYERS_CLASS + ".java");
+    }
+
+    public static Path layersSolutionFile(Path dir) {
+        return dir.resolve(ExerciseTemplate.LAYERS_SOLUTION_CLASS + ".java");
+    }
+
     /**
      * Writes {@code text} to {@code file}, creating its directory; refuses an existing file unless {@code force}.
      * The text goes to a temporary file first, then is moved in place: nothing is ever half-written.

@@ -31,6 +31,11 @@ public final class GradeProcess {
 
     /** Runs {@code ninja <args> --status-file F} in a child JVM and passes its output through. */
     public static int run(List<String> args, PrintWriter out, PrintWriter err, int failedCode) {
+        return run(args, out, err, failedCode, "grading");
+    }
+
+    /** The same for another activity of the learner's code ("training"), named so in the messages. */
+    public static int run(List<String> args, PrintWriter out, PrintWriter err, int failedCode, String activity) {
         try {
             Path status = Files.createTempFile("ninja-grade", ".status");
             Path errFile = Files.createTempFile("ninja-grade", ".err");
@@ -62,8 +67,8 @@ public final class GradeProcess {
                 }
                 String step = lines.isEmpty() ? null : lines.get(lines.size() - 1);
                 String why = step == null
-                        ? "the grading ended early (exit status " + rc + ") before it graded any step"
-                        : "your code ended the grading while running " + step + " (exit status " + rc
+                        ? "the " + activity + " ended early (exit status " + rc + ") before it ran any step"
+                        : "your code ended the " + activity + " while running " + step + " (exit status " + rc
                                 + "): System.exit or Runtime.halt? a step must return its gradient, never end the JVM";
                 if (args.contains("--json")) {
                     out.println(new ObjectMapper().writeValueAsString(Map.of("error", why, "exit", failedCode)));

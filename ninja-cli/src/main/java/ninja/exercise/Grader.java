@@ -236,7 +236,7 @@ public final class Grader {
         return out;
     }
 
-    private static String seconds(Duration d) {
+    static String seconds(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
@@ -291,6 +291,14 @@ public final class Grader {
     }
 
     private Outcome run(Class<?> learner, Method method, Object[] args) {
+        return call(learner, method, args, timeout);
+    }
+
+    /**
+     * {@code method} of a new instance of the learner's class on {@code args}, in a daemon thread with a time limit
+     * (a thread past it cannot be killed, but will not keep the JVM alive).
+     */
+    static Outcome call(Class<?> learner, Method method, Object[] args, Duration timeout) {
         Callable<Object> call = () -> method.invoke(learner.getDeclaredConstructor().newInstance(), args);
         FutureTask<Object> task = new FutureTask<>(call);
         Thread t = new Thread(task, "exercise-" + method.getName());

@@ -26,22 +26,33 @@ public final class RowFilter implements Predicate<Step> {
      * The rows named; an unknown name is an IllegalArgumentException whose one-line message lists the valid ones.
      */
     public static RowFilter of(List<String> names) {
+        return of(names, Steps.ALL, "dprobs, dlogits_fast");
+    }
+
+    /**
+     * Among {@code rows}: the rows named by row, by method, or (Exercise 5) by the layer that opens their row name
+     * ({@code linear_3d} for {@code linear_3d dx} and {@code linear_3d dweight}).
+     */
+    public static RowFilter of(List<String> names, List<Step> rows, String methodExamples) {
         Set<Step> steps = new LinkedHashSet<>();
         List<String> unknown = new ArrayList<>();
         for (String raw : names) {
             String name = raw.strip();
-            Step match = Steps.ALL.stream().filter(s -> s.row().equals(name) || s.method().equals(name)).findFirst()
-                    .orElse(null);
-            if (match == null) {
+            List<Step> match = rows.stream().filter(s -> s.row().equals(name) || s.method().equals(name)).toList();
+            if (match.isEmpty()) {
+                match = rows.stream().filter(s -> s.exercise() == LayerGrader.EXERCISE && s.row().startsWith(name + " "))
+                        .toList();
+            }
+            if (match.isEmpty() || name.isEmpty()) {
                 unknown.add("'" + name + "'");
             } else {
-                steps.add(match);
+                steps.addAll(match);
             }
         }
         if (!unknown.isEmpty() || steps.isEmpty()) {
             throw new IllegalArgumentException("--only: no row named " + (unknown.isEmpty() ? "''" : String.join(", ", unknown))
-                    + "; the rows are " + String.join(", ", Steps.ALL.stream().map(Step::row).toList())
-                    + " (or their methods, e.g. dprobs, dlogits_fast)");
+                    + "; the rows are " + String.join(", ", rows.stream().map(Step::row).toList())
+                    + " (or their methods, e.g. " + methodExamples + ")");
         }
         return new RowFilter(steps);
     }

@@ -90,7 +90,7 @@ public final class LayerFiniteDifferences implements LayerReference {
     }
 
     /** d loss / d x[k] for the sampled k (all when idx is null); x is perturbed in place and restored. */
-    private static Tensor gradient(double[] x, int[] shape, int[] idx, java.util.function.DoubleSupplier loss) {
+    static Tensor gradient(double[] x, int[] shape, int[] idx, java.util.function.DoubleSupplier loss) {
         float[] g = new float[x.length];
         if (idx != null) {
             Arrays.fill(g, Float.NaN);
@@ -114,7 +114,7 @@ public final class LayerFiniteDifferences implements LayerReference {
     }
 
     /** Up to samplesPerTensor sorted indices, or null for all; {@code prefer} (may be null) goes in first. */
-    private int[] pick(int n, SplittableRandom rnd, int[] prefer) {
+    int[] pick(int n, SplittableRandom rnd, int[] prefer) {
         if (n <= samplesPerTensor) {
             return null;
         }

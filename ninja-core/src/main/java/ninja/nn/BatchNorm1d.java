@@ -103,7 +103,16 @@ public final class BatchNorm1d implements Layer {
         return new BatchNormPlan(in);
     }
 
-    private final class BatchNormPlan implements Plan {
+    /** What a plan's training forward keeps for the backward, for a backward written outside it (Exercise 5). */
+    public interface Saved {
+        /** xhat = (x - xmean) / sqrt(xvar + eps), shaped as the input (the plan's buffer: read, do not write). */
+        Tensor xhat();
+
+        /** 1 / sqrt(xvar + eps), [C] (the plan's buffer). */
+        Tensor xvarInv();
+    }
+
+    private final class BatchNormPlan implements Plan, Saved {
         private final int n;            // rows: B, or B*T
         private final Tensor out;       // [B, (T,) C]
         private final Tensor dx;        // [B, (T,) C]
@@ -228,6 +237,16 @@ public final class BatchNorm1d implements Layer {
         public void update(float lr) {
             gamma.sgd(lr);
             beta.sgd(lr);
+        }
+
+        @Override
+        public Tensor xhat() {
+            return Tensor.of(xhat, out.shape());
+        }
+
+        @Override
+        public Tensor xvarInv() {
+            return Tensor.of(inv, dim);
         }
 
         @Override

@@ -20,9 +20,16 @@ public final class SequentialStep {
     private final Sequential.SequentialPlan plan;
     private final CrossEntropyLoss loss;
     private final Tensor xb;            // [B, block] the contexts as floats (the Embedding's indices)
+    private final StepBackward backward; // null: the layers' own backward
 
     public SequentialStep(Sequential model, int batchSize, int blockSize) {
+        this(model, batchSize, blockSize, null);
+    }
+
+    /** With the gradients from {@code backward} instead of the layers' own backward (null: the layers'). */
+    public SequentialStep(Sequential model, int batchSize, int blockSize, StepBackward backward) {
         this.model = model;
+        this.backward = backward;
         this.xb = Tensor.zeros(batchSize, blockSize);
         this.plan = model.plan(xb.shape());
         int[] out = model.outShape(xb.shape());
@@ -67,6 +74,11 @@ public final class SequentialStep {
             x[i] = ctx[i];
         }
         Tensor logits = plan.forward(xb, true);
+        if (backward != null) {
+            float l = loss.forward(logits, b.yb());
+            backward.backward(plan, xb, b.yb());
+            return l;
+        }
         float l = loss.forwardBackward(logits, b.yb());
         plan.backward(loss.dlogits());
         return l;

@@ -27,6 +27,7 @@ abstract class SgdTraining<C> implements Training<C> {
     private final int batchSize;
     private final int blockSize;
     int step;
+    StepBackward backward;              // null: the layers' own backward (Exercise 5 sets the learner's)
 
     SgdTraining(Splits splits, TorchGenerator g, Schedule schedule, int batchSize, int blockSize, int step) {
         if (splits.train().blockSize() != blockSize) {
@@ -69,7 +70,7 @@ abstract class SgdTraining<C> implements Training<C> {
     public final boolean run(int totalSteps, int evalEvery, int checkpointEvery, StepListener<? super C> l,
             BooleanSupplier stop) {
         Sequential model = layers();
-        SequentialStep ts = new SequentialStep(model, batchSize, blockSize);
+        SequentialStep ts = new SequentialStep(model, batchSize, blockSize, backward);
         Batch b = new Batch(new int[batchSize * blockSize], new int[batchSize], blockSize);
         int[] ix = new int[batchSize];
         Divergence divergence = new Divergence(splits.vocab().size());

@@ -45,6 +45,12 @@ public final class WaveNetTrainer extends SgdTraining<WaveNetCheckpoint> {
         return new WaveNetTrainer(ck.config(), splits, ck.model(), ck.restoredGenerator(), schedule, ck.step());
     }
 
+    /** Trains with the gradients from {@code b} (Exercise 5: the learner's backward) instead of the layers' own. */
+    public WaveNetTrainer backward(StepBackward b) {
+        this.backward = b;
+        return this;
+    }
+
     public Sequential model() {
         return model;
     }

@@ -128,6 +128,24 @@ public final class TorchLayers {
         }
     }
 
+    /**
+     * Autograd's gradient of {@code dloss * F.cross_entropy(logits, y)} with respect to the {@code [n, V]} logits:
+     * the cross-entropy's vector-Jacobian product for an upstream gradient dloss of the (scalar) loss.
+     */
+    public static Tensor crossEntropyVjp(Tensor logits, int[] y, float dloss) {
+        synchronized (TorchReference.class) {
+            try (NDManager m = Torch.newManager();
+                    GradientCollector gc = Torch.engine().newGradientCollector()) {
+                NDArray x = Torch.toNd(m, logits);
+                x.setRequiresGradient(true);
+                int n = logits.dim(0);
+                NDArray loss = new LayerOps(m).crossEntropy(x, rows(m, n), Torch.indices(m, y, n));
+                gc.backward(loss.mul(dloss));
+                return Torch.toTensor(x.getGradient());
+            }
+        }
+    }
+
     /** Each parameter's value as an NDArray in m, a leaf of autograd when {@code requiresGrad}. */
     private static Map<Param, NDArray> leaves(NDManager m, List<Param> params, boolean requiresGrad) {
         Map<Param, NDArray> leaves = new LinkedHashMap<>();
