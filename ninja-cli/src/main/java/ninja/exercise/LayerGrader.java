@@ -123,16 +123,21 @@ public final class LayerGrader {
                 return out;
             }
             Map<String, Tensor> got = c.kind().unpack(o.value());
-            LayerVjps.Expected real = reference.vjp(c.forward(), c.dout());
-            Map<String, Double> realNoise = noise(c.dout());
+            LayerVjps.Expected real = null;
+            Map<String, Double> realNoise = null;
             for (Step s : rows) {
                 String g = s.grad();
-                Tensor ref = real.grads().get(g), m = got.get(g);
+                Tensor m = got.get(g);
                 if (m == null) {
                     out.add(new Grader.Row(s, Grader.Status.NOT_WRITTEN, "return " + g + ", shaped as "
                             + shapes.get(g).shapeString() + ", from " + c.kind().method + " (" + c.describe() + ")"));
                     continue;
                 }
+                if (real == null) { // the reference runs for a layer with something to compare only
+                    real = reference.vjp(c.forward(), c.dout());
+                    realNoise = noise(c.dout());
+                }
+                Tensor ref = real.grads().get(g);
                 int[] idx = real.sampled().get(g);
                 Cmp.Row cmp = Grader.compared(s.row(), m, ref, idx);
                 double eps = realNoise.getOrDefault(g, 0.0);
