@@ -55,7 +55,11 @@ public final class GradeProcess {
                 Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile())
                         .redirectInput(ProcessBuilder.Redirect.INHERIT).start();
                 try (Reader in = new InputStreamReader(p.getInputStream())) {
-                    in.transferTo(out);
+                    char[] buf = new char[8192];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        out.write(buf, 0, n);
+                        out.flush(); // as it comes: a training's progress lines, not all at the end
+                    }
                 }
                 int rc = p.waitFor();
                 out.flush();
