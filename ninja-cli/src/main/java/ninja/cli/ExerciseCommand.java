@@ -389,7 +389,7 @@ final class ExerciseCommand implements Runnable {
                         cfg.batchSize(), cfg.seed(), file, steps - 1);
                 out.flush();
             }
-            GradeProcess.note(statusFile, "the training");
+            GradeProcess.note(statusFile, "a training step");
             long t0 = System.nanoTime();
             int every = evalEvery == 0 ? steps : evalEvery;
             List<Float> losses = new java.util.ArrayList<>();
