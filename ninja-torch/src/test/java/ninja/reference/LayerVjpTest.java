@@ -94,4 +94,16 @@ class LayerVjpTest {
         }
         Close.report(layer.describe() + " on " + x.shapeString(), diffs, TorchLayersTest.VERBOSE);
     }
+
+    /** The cross-entropy's VJP for an upstream dloss is dloss times our fused dlogits ((softmax - onehot) / n). */
+    @org.junit.jupiter.api.Test
+    void crossEntropyVjpIsDlossTimesTheFusedGradient() {
+        Tensor logits = randn(6, 27);
+        int[] y = {3, 0, 26, 3, 9, 14};
+        ninja.nn.CrossEntropyLoss ce = new ninja.nn.CrossEntropyLoss(6, 27);
+        ce.forwardBackward(logits, y);
+        Tensor expected = ninja.tensor.Ops.mul(-1.7f, ce.dlogits());
+        Close.report("cross_entropy", List.of(Close.diff("dlogits", expected, TorchLayers.crossEntropyVjp(logits, y, -1.7f))),
+                TorchLayersTest.VERBOSE);
+    }
 }
