@@ -172,6 +172,10 @@ final class ExerciseCommand implements Runnable {
         @Option(names = "--status-file", hidden = true)
         Path statusFile;
 
+        /** A restarted watch: the SHA-256 of the content that ended the last one, not graded again (GradeProcess). */
+        @Option(names = "--skip-content", hidden = true)
+        String skipContent;
+
         @Spec
         CommandSpec spec;
 
@@ -183,10 +187,21 @@ final class ExerciseCommand implements Runnable {
                 throw new Errors.UserError("--watch grades Exercises 1-3 (Backprop.java) only; grade " + file
                         + " once per save without it");
             }
+            if (watch && statusFile == null) {
+                // the watch runs in a child JVM, started again when the learner's code ends it (GradeProcess.watch)
+                try (Interrupts signals = Interrupts.install()) {
+                    return GradeProcess.watch(spec.commandLine().getParseResult().originalArgs(), out,
+                            spec.commandLine().getErr(), signals::requested, "stopped watching " + file);
+                }
+            }
             if (watch) {
                 // warm, in this JVM: a second per try needs the compiler and the reference kept (see ExerciseWatch)
-                return new ExerciseWatch(file, () -> GradeSession.start(model, reference, timeout), rows(), json,
-                        spec.commandLine()).run();
+                try {
+                    return new ExerciseWatch(file, () -> GradeSession.start(model, reference, timeout), rows(), json,
+                            spec.commandLine(), statusFile, skipContent).run();
+                } finally {
+                    GradeProcess.note(statusFile, "done");
+                }
             }
             if (statusFile == null) {
                 return GradeProcess.run(spec.commandLine().getParseResult().originalArgs(), out,
@@ -398,8 +413,8 @@ final class ExerciseCommand implements Runnable {
                 @Override
                 public void onStep(int step, float lr, float loss) {
                     losses.add(loss);
-                    if (!json && (step == 0 || (step + 1) % every == 0)) {
-                        out.printf("%7d/%7d: %.4f%n", step + (step == 0 ? 0 : 1), steps, loss);
+                    if (!json && step % every == 0) { // the notebook's print: step i's loss, before its update
+                        out.printf("%7d/%7d: %.4f%n", step, steps, loss);
                         out.flush();
                     }
                 }

@@ -9,9 +9,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import ninja.exercise.ExerciseFiles;
+import ninja.exercise.GradeProcess;
 import ninja.exercise.GradeTable;
 import ninja.exercise.Grader;
 import ninja.exercise.LearnerCompiler;
@@ -33,8 +35,19 @@ final class ExerciseWatch {
     private final PrintWriter out;
     private Map<Step, Grader.Row> last;
     private long compiled;
+    private final Path status;          // the status file GradeProcess.watch reads, or null
+    private final String skip;          // the content (hex SHA-256) not to grade at start, or null
 
     ExerciseWatch(Path file, Supplier<GradeSession> start, Predicate<Step> rows, boolean json, CommandLine cl) {
+        this(file, start, rows, json, cl, null, null);
+    }
+
+    /**
+     * Noting in {@code status} the content it grades ({@link GradeProcess#FILE}), each step, and {@link
+     * GradeProcess#IDLE} after each grade; not grading at start a content whose SHA-256 is {@code skip}.
+     */
+    ExerciseWatch(Path file, Supplier<GradeSession> start, Predicate<Step> rows, boolean json, CommandLine cl,
+            Path status, String skip) {
         if (json) {
             throw new Errors.UserError("--watch prints the table after each save: drop --json");
         }
@@ -42,6 +55,8 @@ final class ExerciseWatch {
         this.start = start;
         this.rows = rows;
         this.out = cl.getOut();
+        this.status = status;
+        this.skip = skip;
     }
 
     int run() {
@@ -49,17 +64,29 @@ final class ExerciseWatch {
             Thread warm = warmUp(ExerciseFiles.read(file));
             GradeSession session = start.get();
             session.result(); // the reference, once, while the compiler warms up
+            if (status != null) {
+                session.grader().onStep(step -> GradeProcess.note(status, step.method()));
+            }
             warm.join();
             out.printf("watching %s: grading on each save against %s (config %s, batch %d); Ctrl-C stops%n", file,
                     session.reference().name(), session.cfg().name(), session.b().n());
             FileWatch watch = new FileWatch(file);
             byte[] content = ExerciseFiles.read(file).getBytes(StandardCharsets.UTF_8);
+            BooleanSupplier stop = () -> signals.requested() || Thread.currentThread().isInterrupted();
+            if (FileWatch.hex(content).equals(skip)) {
+                watch.seen(content);
+                out.println("waiting for the next save");
+                out.flush();
+                content = watch.next(stop);
+            }
             while (content != null) {
                 watch.seen(content);
                 long t0 = System.nanoTime();
+                note(GradeProcess.FILE + FileWatch.hex(content));
                 grade(session, new String(content, StandardCharsets.UTF_8), t0);
+                note(GradeProcess.IDLE);
                 out.flush();
-                content = watch.next(() -> signals.requested() || Thread.currentThread().isInterrupted());
+                content = watch.next(stop);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,6 +94,12 @@ final class ExerciseWatch {
         out.println("stopped watching " + file);
         out.flush();
         return Main.INTERRUPTED;   // Ctrl-C is the only way out
+    }
+
+    private void note(String line) {
+        if (status != null) {
+            GradeProcess.note(status, line);
+        }
     }
 
     /**

@@ -71,6 +71,11 @@ final class FileWatch {
         }
     }
 
+    /** The content's SHA-256 in hex (how a restarted watch knows the content not to grade again). */
+    static String hex(byte[] content) {
+        return java.util.HexFormat.of().formatHex(sha256(content));
+    }
+
     private static byte[] sha256(byte[] content) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(content);
