@@ -29,8 +29,15 @@ echo "first grade printed (startup): see $log"
 lat=()
 cpus=()
 hz=$(getconf CLK_TCK)
-# CPU time (user + system, all threads) of the watching JVM, in clock ticks
-cpu() { awk '{print $14 + $15}' "/proc/$watch_pid/stat"; }
+# CPU time (user + system, all threads) of the watch, in clock ticks: the supervising JVM and the watching child
+# JVM it starts (GradeProcess.watch)
+cpu() {
+  local t=0 p
+  for p in "$watch_pid" $(pgrep -P "$watch_pid"); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+  done
+  echo "$t"
+}
 for ((i = 1; i <= n; i++)); do
   variant=$([[ $((i % 2)) -eq 1 ]] && echo solved || echo blank)
   { cat "$dir/$variant.txt"; echo "// save $i"; } >"$dir/.Backprop.java.tmp"
