@@ -25,6 +25,13 @@ class LayerGraderTest {
         return grade(className, ExerciseTemplate.renderLayers(className, true, bodies));
     }
 
+    /** The solution's body of one method, to plant a mistake in by replacing a piece of it. */
+    static String solutionBody(String method) {
+        String t = ExerciseTemplate.layersSolution();
+        int from = t.indexOf('\n', t.indexOf(" " + method + "(")) + 1;
+        return t.substring(from, t.indexOf("\n    }\n", from));
+    }
+
     static Grader.Row row(Grader.Report r, String name) {
         return r.rows().stream().filter(x -> x.step().row().equals(name)).findFirst().orElseThrow();
     }
@@ -82,16 +89,8 @@ class LayerGraderTest {
 
     @Test
     void aMissingSumOverRowsAndAFlippedSignAreNamed() throws Exception {
-        Grader.Report r = solutionWith("LayersB", Map.of("batchNormBackward", """
-                int c = gamma.numel(), n = xhat.numel() / c;
-                Tensor xhat2 = xhat.view(n, c), dout2 = dout.view(n, c);
-                Tensor dbeta = Ops.sum0(dout2, false);
-                Tensor dgamma = Ops.sum0(Ops.mul(dout2, xhat2), false);
-                Tensor scale = Ops.div(Ops.mul(gamma, xvar_inv), n);
-                Tensor t = Ops.sub(Ops.mul((float) n, dout2), dbeta);
-                t = Ops.sub(t, Ops.mul((float) n / (n - 1), Ops.mul(xhat2, dgamma)));
-                return new BatchNormGrads(Ops.mul(scale, t).view(xhat.shape()), dgamma, dout2);
-                """, "tanhBackward", "return Ops.neg(Ops.mul(Ops.sub(1f, Ops.mul(out, out)), dout));"));
+        Grader.Report r = solutionWith("LayersB", Map.of("batchNormBackward", solutionBody("batchNormBackward")
+                .replace("dgamma, dbeta);", "dgamma, dout2);"), "tanhBackward", "return Ops.neg(Ops.mul(Ops.sub(1f, Ops.mul(out, out)), dout));"));
         assertThat(row(r, "batchnorm_2d dbeta").status()).isEqualTo(Grader.Status.WRONG);
         assertThat(row(r, "batchnorm_2d dbeta").hint()).contains("missing sum over a broadcast dimension");
         assertThat(row(r, "batchnorm_2d dx").status()).isEqualTo(Grader.Status.DONE);
