@@ -88,7 +88,11 @@ final class ExerciseCommand implements Runnable {
             if (target.layers) {
                 Path file = target.write(ExerciseFiles.layersFile(target.dir), ExerciseTemplate.layers());
                 if (target.json) {
-                    Json.print(out, Map.of("file", file.toString(), "blanks", LayerGrader.METHODS));
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("file", file.toString());
+                    m.put("blanks", LayerGrader.METHODS.size());
+                    m.put("methods", LayerGrader.METHODS);
+                    Json.print(out, m);
                 } else {
                     out.printf("wrote %s: %d blanks, the backward of each layer (%s)%n", file,
                             LayerGrader.METHODS.size(), String.join(", ", LayerGrader.METHODS));
