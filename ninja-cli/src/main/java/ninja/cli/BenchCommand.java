@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import ninja.data.Splits;
 import ninja.model.Activations;
 import ninja.model.Batch;
@@ -27,8 +26,6 @@ import ninja.train.TrainStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ./ninja bench}: training steps per second of the fused fast path ({@link TrainStep}), the readable atomic
@@ -38,10 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmark a training step: ninja fused vs ninja atomic vs libtorch (DJL), same data and batches.")
-final class BenchCommand implements Callable<Integer> {
-    @Mixin
-    ModelOptions model;
-
+final class BenchCommand extends ModelCommand {
     @Mixin
     ThreadsOption threads;
 
@@ -69,12 +63,6 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "PNG", defaultValue = "scaling.png", description = "chart file for --scaling; default ${DEFAULT-VALUE}")
     Path out;
 
-    @Option(names = "--json", description = "print one JSON object")
-    boolean json;
-
-    @Spec
-    CommandSpec spec;
-
     static final float LR = 0.1f;
     static final int BATCHES = 512;
 
@@ -93,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = output.out();
         if ((steps != null && steps < 1) || rounds < 1 || roundMs < 1) {
             throw new Errors.UserError("--steps, --rounds and --round-ms must be at least 1");
         }
@@ -110,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
             return scaling(o, cfg, s);
         }
         BenchResult r = run(cfg, s, steps, rounds, List.of(threads.resolve(ThreadsOption.flops(cfg))), true, !noTorch);
-        if (json) {
+        if (output.json) {
             Json.print(o, r);
             return Main.OK;
         }
@@ -336,7 +324,7 @@ final class BenchCommand implements Callable<Integer> {
             byBatch.add(point(o, base.with(null, 200, null, b, null), s));
         }
         ScalingChart.write(out, byHidden, byBatch);
-        if (json) {
+        if (output.json) {
             Json.print(o, new Scaling(byHidden, byBatch, out.toString()));
         } else {
             o.printf("chart written to %s%n", out);
@@ -349,7 +337,7 @@ final class BenchCommand implements Callable<Integer> {
         double flops = ThreadsOption.flops(c);
         Integer perRound = steps == null ? null : (int) Math.max(20, Math.min(steps, 2e9 / flops));
         BenchResult r = run(c, s, perRound, Math.min(rounds, 3), List.of(1, 2), false, !noTorch);
-        if (!json) {
+        if (!output.json) {
             BenchResult.Loop one = r.loop("ninja"), two = r.loop("ninja_2_threads"), t = r.baseline() == null ? null
                     : r.loop(r.baseline());
             o.printf("hidden %5d batch %5d: fused %,9.0f steps/s %6.2f GFLOP/s, 2 threads %,9.0f (%.2fx)   torch %s%n",

@@ -75,7 +75,7 @@ final class WaveNetBench {
         // the baseline is autograd, as the notebook trains, when it ran
         BenchResult r = c.result(cfg.summary(), flops, c.rounds, results, alloc, null,
                 results.containsKey("torch_autograd") ? "torch_autograd" : null);
-        if (c.json) {
+        if (c.output.json) {
             Json.print(o, r);
             return Main.OK;
         }
