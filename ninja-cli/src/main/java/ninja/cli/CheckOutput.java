@@ -62,7 +62,8 @@ final class CheckOutput {
             for (Table t : tables) {
                 out.println();
                 out.printf("reference   %s%n", t.describe());
-                t.rows().forEach(r -> out.println(r.format()));
+                int width = t.rows().stream().mapToInt(r -> r.name().length()).max().orElse(0);
+                t.rows().forEach(r -> out.println(r.format(width)));
                 long passed = t.rows().stream().filter(Row::ok).count();
                 long approx = t.rows().stream().filter(x -> x.cmp().ok()).count();
                 long exact = t.rows().stream().filter(x -> x.cmp().ok() && x.cmp().exact()).count();

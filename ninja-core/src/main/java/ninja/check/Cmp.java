@@ -15,17 +15,26 @@ public final class Cmp {
     }
 
     /** One row of the table. {@code problem} is null for a comparable pair, else what is wrong. */
+    /** The width of the name column in the lecture's cmp lines. */
+    public static final int NAME_WIDTH = 15;
+
     public record Row(String name, boolean exact, boolean approximate, double maxdiff, String problem) {
         public boolean ok() {
             return problem == null && approximate;
         }
 
+        /** The lecture's line, the name in 15 columns. */
         public String format() {
+            return format(NAME_WIDTH);
+        }
+
+        /** The same with the name in {@code width} columns (longer names: the WaveNet's {@code layers.13.weight}). */
+        public String format(int width) {
+            String n = String.format("%-" + Math.max(1, width) + "s", name);
             if (problem != null) {
-                return String.format("%-15s | exact: %-5s | approximate: %-5s | %s", name, false, false, problem);
+                return String.format("%s | exact: %-5s | approximate: %-5s | %s", n, false, false, problem);
             }
-            return String.format("%-15s | exact: %-5s | approximate: %-5s | maxdiff: %s", name, exact, approximate,
-                    maxdiff);
+            return String.format("%s | exact: %-5s | approximate: %-5s | maxdiff: %s", n, exact, approximate, maxdiff);
         }
     }
 

@@ -62,8 +62,15 @@ public final class GradientCheck {
         }
 
         public String format() {
-            String s = cmp.problem() != null ? cmp.format()
-                    : String.format("%-86s | rel: %-7s | %s", cmp.format(), verdict.rel(), label());
+            return format(Cmp.NAME_WIDTH);
+        }
+
+        /** The row with the name in {@code width} columns, the verdict's columns aligned after it. */
+        public String format(int width) {
+            int w = Math.max(width, Cmp.NAME_WIDTH);
+            String s = cmp.problem() != null ? cmp.format(w)
+                    : String.format("%-" + (86 + w - Cmp.NAME_WIDTH) + "s | rel: %-7s | %s", cmp.format(w), verdict.rel(),
+                            label());
             return compared < elements ? s + "  (" + compared + " of " + elements + " elements)" : s;
         }
     }
