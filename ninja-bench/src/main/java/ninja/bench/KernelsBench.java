@@ -2,8 +2,8 @@ package ninja.bench;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import ninja.model.BatchNorm;
-import ninja.model.CrossEntropy;
+import ninja.tensor.BatchNormKernels;
+import ninja.tensor.CrossEntropyKernels;
 import ninja.tensor.Kernels;
 import ninja.tensor.Simd;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -105,13 +105,13 @@ public class KernelsBench {
     /** Loss and dlogits (Exercise 2). */
     @Benchmark
     public float crossEntropy() {
-        return CrossEntropy.fusedForwardBackward(logits, yb, dlogits, N, V);
+        return CrossEntropyKernels.fusedForwardBackward(logits, yb, dlogits, N, V);
     }
 
     /** dhprebn, dbngain, dbnbias (Exercise 3). */
     @Benchmark
     public float[] batchNormBackward() {
-        BatchNorm.fusedBackward(dh, raw, stat, stat, hprebn, dgain, dbias, N, hidden, scratch);
+        BatchNormKernels.fusedBackward(dh, raw, stat, stat, hprebn, dgain, dbias, N, hidden, scratch);
         return hprebn;
     }
 }

@@ -1,8 +1,8 @@
 package ninja.bench;
 
 import java.util.concurrent.TimeUnit;
+import ninja.data.Batch;
 import ninja.data.ContextDataset;
-import ninja.model.Batch;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;

@@ -7,7 +7,7 @@ import ninja.check.FiniteDifferences;
 import ninja.check.GradientCheck;
 import ninja.check.Reference;
 import ninja.check.ReferenceUnavailable;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.model.Start;

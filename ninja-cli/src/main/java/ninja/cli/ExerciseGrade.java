@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Predicate;
+import ninja.data.Batch;
 import ninja.exercise.ExerciseFiles;
 import ninja.exercise.GradeProcess;
 import ninja.exercise.GradeTable;
@@ -19,14 +20,13 @@ import ninja.exercise.LearnerCompiler;
 import ninja.exercise.ReferenceLoader;
 import ninja.exercise.RowFilter;
 import ninja.exercise.Step;
-import ninja.model.Batch;
 import ninja.model.Config;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "grade", mixinStandardHelpOptions = true,
         description = "Compile DIR/Backprop.java (or the given .java file), run each gradient on the notebook's batch "

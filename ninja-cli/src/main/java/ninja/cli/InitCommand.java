@@ -3,15 +3,15 @@ package ninja.cli;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import ninja.data.Splits;
+import ninja.lecture.Name;
 import ninja.model.Config;
-import ninja.model.ModelConfig;
 import ninja.model.Mlp;
-import ninja.model.Name;
+import ninja.model.ModelConfig;
 import ninja.model.Parameters;
 import ninja.model.Start;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
-import ninja.train.SequentialStep;
+import ninja.nn.SequentialStep;
 import picocli.CommandLine.Command;
 
 @Command(name = "init", mixinStandardHelpOptions = true,

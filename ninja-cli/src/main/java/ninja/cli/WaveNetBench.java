@@ -5,16 +5,16 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
 import ninja.reference.TorchSequentialTrainer;
 import ninja.reference.TorchTrainer;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
-import ninja.train.SequentialStep;
 
 /**
  * {@code ./ninja bench --config wavenet}: our WaveNet step (every layer's hand-written backward, preallocated plans)

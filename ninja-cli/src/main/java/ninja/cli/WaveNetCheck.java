@@ -6,7 +6,7 @@ import ninja.check.LayerCheck;
 import ninja.check.LayerFiniteDifferences;
 import ninja.check.LayerReference;
 import ninja.check.ReferenceUnavailable;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Start;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;

@@ -3,16 +3,16 @@ package ninja.exercise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import ninja.data.Batch;
 import ninja.data.Names;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.BatchNorm1d;
 import ninja.nn.Layer;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
 import ninja.tensor.Tensor;
-import ninja.train.SequentialStep;
 
 /**
  * What Exercise 5 grades: one layer of each kind and shape of makemore part 5's WaveNet (batch 32, block 8), from

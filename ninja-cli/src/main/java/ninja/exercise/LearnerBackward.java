@@ -9,8 +9,8 @@ import ninja.nn.BatchNorm1d;
 import ninja.nn.Layer;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.nn.StepBackward;
 import ninja.tensor.Tensor;
-import ninja.train.StepBackward;
 
 /**
  * {@code exercise train}: the backward pass of a training step done by the learner's Exercise 5 methods, from

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

@@ -2,7 +2,7 @@ package ninja.exercise;
 
 import java.util.ArrayList;
 import java.util.List;
-import ninja.model.Name;
+import ninja.lecture.Name;
 import ninja.nn.CrossEntropyLoss;
 import ninja.nn.NotebookBatchNorm;
 

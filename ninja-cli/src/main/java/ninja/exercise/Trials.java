@@ -9,8 +9,8 @@ import ninja.check.Graph;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
 import ninja.check.Verdict;
-import ninja.model.Activations;
-import ninja.model.Batch;
+import ninja.data.Batch;
+import ninja.lecture.Activations;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Map;
-import ninja.model.Activations;
+import ninja.lecture.Activations;
 import ninja.model.Mlp;
 import ninja.tensor.Tensor;
 import org.junit.jupiter.api.Test;

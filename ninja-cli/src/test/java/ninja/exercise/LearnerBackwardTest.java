@@ -9,8 +9,8 @@ import java.util.Map;
 import ninja.data.Splits;
 import ninja.model.Schedule;
 import ninja.model.WaveNetConfig;
+import ninja.nn.StepBackward;
 import ninja.testing.TestData;
-import ninja.train.StepBackward;
 import ninja.train.WaveNetTrainer;
 import org.junit.jupiter.api.Test;
 

@@ -7,11 +7,11 @@ import ninja.check.Fingerprint;
 import ninja.check.Graph;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
-import ninja.model.Activations;
-import ninja.model.Batch;
-import ninja.model.Grads;
+import ninja.data.Batch;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
 import ninja.model.Mlp;
-import ninja.model.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

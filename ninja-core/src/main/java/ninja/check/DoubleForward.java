@@ -1,11 +1,11 @@
 package ninja.check;
 
-import static ninja.model.Name.*;
+import static ninja.lecture.Name.*;
 
-import ninja.model.Batch;
-import ninja.model.BatchNorm;
-import ninja.model.Name;
+import ninja.data.Batch;
+import ninja.lecture.Name;
 import ninja.model.Parameters;
+import ninja.tensor.BatchNormKernels;
 import ninja.tensor.Tensor;
 
 /**
@@ -208,7 +208,7 @@ final class DoubleForward {
             }
             case bnvar_inv -> { // (bnvar + 1e-5)**-0.5
                 for (int j = 0; j < hid; j++) {
-                    out[j] = 1.0 / Math.sqrt(a(bnvar)[j] + BatchNorm.EPS);
+                    out[j] = 1.0 / Math.sqrt(a(bnvar)[j] + BatchNormKernels.EPS);
                 }
             }
             case bnraw -> rows(r0, r1, hid, (i, j) -> a(bndiff)[i * hid + j] * a(bnvar_inv)[j], out);

@@ -1,7 +1,7 @@
 package ninja.check;
 
 import java.util.Map;
-import ninja.model.Name;
+import ninja.lecture.Name;
 
 /**
  * Vector-Jacobian products of single forward steps by finite differences in float64: for element k of x,
@@ -46,7 +46,7 @@ final class FdVjp {
      */
     static double step(Name x, double x0) {
         return switch (x) {
-            case bnvar -> 1e-4 * (Math.abs(x0) + ninja.model.BatchNorm.EPS);
+            case bnvar -> 1e-4 * (Math.abs(x0) + ninja.tensor.BatchNormKernels.EPS);
             case probs -> 1e-4 * Math.abs(x0);
             default -> FiniteDifferences.step(x0);
         };

@@ -1,7 +1,7 @@
 package ninja.check;
 
 import java.util.zip.CRC32C;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.function.BiFunction;
-import ninja.model.Batch;
-import ninja.model.Name;
+import ninja.data.Batch;
+import ninja.lecture.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

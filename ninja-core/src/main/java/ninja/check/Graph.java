@@ -3,7 +3,7 @@ package ninja.check;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import ninja.model.Name;
+import ninja.lecture.Name;
 
 /**
  * The lecture's forward graph read backwards, by lecture name for the code that speaks strings (the exercise's

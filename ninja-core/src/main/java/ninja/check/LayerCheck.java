@@ -5,11 +5,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
 import ninja.tensor.Tensor;
-import ninja.train.SequentialStep;
 
 /**
  * The lecture's cmp table for a layer model: our hand-written backward against a reference, one row per layer

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.Layer;
 import ninja.nn.Param;
 import ninja.nn.Sequential;

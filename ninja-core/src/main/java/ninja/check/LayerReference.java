@@ -1,6 +1,6 @@
 package ninja.check;
 
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.Sequential;
 
 /** A source of truth for a layer model's gradients: libtorch autograd over the same layer list, or finite differences. */

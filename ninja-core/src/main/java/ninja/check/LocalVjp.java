@@ -2,7 +2,7 @@ package ninja.check;
 
 import java.util.List;
 import java.util.Map;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

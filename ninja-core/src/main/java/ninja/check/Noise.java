@@ -42,7 +42,7 @@ public final class Noise {
 
     /**
      * A read-only map whose {@code get} returns {@code source}'s tensor freshly perturbed: the upstream gradients a
-     * backward pass reads ({@link ninja.model.Grads#local}), so each step sees its input moved as its upstream
+     * backward pass reads ({@link ninja.lecture.Grads#local}), so each step sees its input moved as its upstream
      * step's own rounding would move it. Only {@code get} is supported.
      */
     public static Map<String, Tensor> upstream(Function<String, Tensor> source, SplittableRandom r) {

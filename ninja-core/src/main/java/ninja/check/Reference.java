@@ -1,7 +1,7 @@
 package ninja.check;
 
 import java.util.Map;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 
@@ -23,7 +23,7 @@ public interface Reference {
 
     /**
      * @param values forward intermediates by the lecture's names (may be empty for references without them)
-     * @param grads gradients by tensor name: the 26 of {@link ninja.model.Grads#EXERCISE1}, where available
+     * @param grads gradients by tensor name: the 26 of {@link ninja.lecture.Grads#EXERCISE1}, where available
      * @param loss the reference's loss
      * @param fingerprint the parameters and batch the result was computed from
      * @param sampled for a gradient computed at some elements only (finite differences on a large tensor), the

@@ -1,13 +1,19 @@
 package ninja.model;
 
-import static ninja.model.Name.*;
+import static ninja.lecture.Name.*;
 
 import java.util.List;
+import ninja.data.Batch;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
 import ninja.nn.CrossEntropyLoss;
 import ninja.nn.FlattenConsecutive;
 import ninja.nn.NotebookBatchNorm;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.tensor.BatchNormKernels;
+import ninja.tensor.CrossEntropyKernels;
 import ninja.tensor.Tensor;
 
 /**

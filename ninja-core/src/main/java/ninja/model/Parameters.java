@@ -3,6 +3,8 @@ package ninja.model;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ninja.lecture.Name;
+import ninja.lecture.Weights;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
 
@@ -13,7 +15,7 @@ import ninja.tensor.Tensor;
  * C[V, E]  W1[B*E, H]  b1[H]  W2[H, V]  b2[V]  bngain[1, H]  bnbias[1, H]    buffers: bnmean[1, H]  bnstd[1, H]
  * </pre>
  */
-public final class Parameters {
+public final class Parameters implements Weights {
     /** The trainable tensors' checkpoint names: the lecture's, {@link Name#PARAMETERS}. */
     public static final List<String> NAMES = Name.PARAMETERS.stream().map(Name::name).toList();
 
@@ -87,6 +89,7 @@ public final class Parameters {
     }
 
     /** A trainable tensor by its typed name. */
+    @Override
     public Tensor get(Name name) {
         return switch (name) {
             case C -> C;

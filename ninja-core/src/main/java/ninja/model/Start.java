@@ -1,5 +1,6 @@
 package ninja.model;
 
+import ninja.data.Batch;
 import ninja.data.Splits;
 import ninja.nn.Sequential;
 import ninja.rng.TorchGenerator;

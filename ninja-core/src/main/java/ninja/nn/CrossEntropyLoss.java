@@ -1,11 +1,11 @@
 package ninja.nn;
 
-import static ninja.model.Name.*;
+import static ninja.lecture.Name.*;
 
-import ninja.model.Activations;
-import ninja.model.CrossEntropy;
-import ninja.model.Grads;
-import ninja.model.Name;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
+import ninja.tensor.CrossEntropyKernels;
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 
@@ -33,14 +33,14 @@ public final class CrossEntropyLoss {
      */
     public float forwardBackward(Tensor logits, int[] y) {
         check(logits, y);
-        loss = CrossEntropy.fusedForwardBackward(logits.data(), y, dlogits.data(), n, vocab);
+        loss = CrossEntropyKernels.fusedForwardBackward(logits.data(), y, dlogits.data(), n, vocab);
         return loss;
     }
 
     /** The loss alone (evaluation). */
     public float forward(Tensor logits, int[] y) {
         check(logits, y);
-        loss = CrossEntropy.fusedForwardBackward(logits.data(), y, null, n, vocab);
+        loss = CrossEntropyKernels.fusedForwardBackward(logits.data(), y, null, n, vocab);
         return loss;
     }
 
@@ -127,7 +127,7 @@ public final class CrossEntropyLoss {
         Tensor x = a.get(logits);
         int n = x.dim(0), v = x.dim(1);
         Tensor dlogits = Tensor.zeros(n, v);
-        float loss = CrossEntropy.fusedForwardBackward(x.data(), yb, dlogits.data(), n, v);
+        float loss = CrossEntropyKernels.fusedForwardBackward(x.data(), yb, dlogits.data(), n, v);
         g.put(logits, dlogits);
         return loss;
     }

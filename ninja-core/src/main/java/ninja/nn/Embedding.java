@@ -2,11 +2,11 @@ package ninja.nn;
 
 import java.util.List;
 import java.util.function.Function;
-import ninja.model.Activations;
-import ninja.model.Batch;
-import ninja.model.Grads;
-import ninja.model.Name;
-import ninja.model.Parameters;
+import ninja.data.Batch;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
+import ninja.lecture.Weights;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
 
@@ -123,7 +123,7 @@ public final class Embedding implements Layer {
     // The lecture's readable version (Exercise 1), over the MLP's typed names; the plan above is the fast one.
 
     /** emb = C[Xb] ([n, block, E]);  embcat = emb.view(n, -1) (the FlattenConsecutive after it, a view). */
-    public static void lectureForward(Parameters p, Batch b, Activations a) {
+    public static void lectureForward(Weights p, Batch b, Activations a) {
         Tensor C = p.get(Name.C);
         int n = b.n(), block = b.blockSize(), e = C.dim(1);
         Tensor emb = Tensor.zeros(n, block, e);
@@ -138,7 +138,7 @@ public final class Embedding implements Layer {
      * demb = dembcat.view(emb.shape);  dC[Xb[k,j]] += demb[k,j]  (a scatter-add: a character that appears twice
      * in the batch receives both gradients).
      */
-    public static void lectureBackward(Parameters p, Batch b, Grads g) {
+    public static void lectureBackward(Weights p, Batch b, Grads g) {
         Tensor dembcat = g.up(Name.embcat);
         int[] shape = p.get(Name.C).shape();
         int n = b.n(), block = b.blockSize(), e = shape[1];

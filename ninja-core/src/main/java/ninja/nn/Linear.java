@@ -3,10 +3,10 @@ package ninja.nn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import ninja.model.Activations;
-import ninja.model.Grads;
-import ninja.model.Name;
-import ninja.model.Parameters;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
+import ninja.lecture.Weights;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Kernels;
 import ninja.tensor.Ops;
@@ -262,7 +262,7 @@ public final class Linear implements Layer {
     // The lecture's readable version (Exercise 1), over the MLP's typed names: out reads (x, W, b), as Name says.
 
     /** out = x @ W + b. */
-    public static void lectureForward(Name out, Parameters p, Activations a) {
+    public static void lectureForward(Name out, Weights p, Activations a) {
         List<Name> in = out.reads();
         a.set(out, Ops.add(Ops.matmul(a.get(in.get(0)), p.get(in.get(1))), p.get(in.get(2))));
     }
@@ -271,7 +271,7 @@ public final class Linear implements Layer {
      * dx = dout @ W^T,  dW = x^T @ dout,  db = sum_0(dout)  (b was broadcast over the batch, so its gradient is
      * summed over it).
      */
-    public static void lectureBackward(Name out, Parameters p, Activations a, Grads g) {
+    public static void lectureBackward(Name out, Weights p, Activations a, Grads g) {
         List<Name> in = out.reads();
         Tensor dout = g.up(out);
         g.put(in.get(0), Ops.matmulBT(dout, p.get(in.get(1))));

@@ -1,14 +1,14 @@
 package ninja.nn;
 
-import static ninja.model.Name.*;
+import static ninja.lecture.Name.*;
 
 import java.util.List;
 import java.util.function.Function;
-import ninja.model.Activations;
-import ninja.model.BatchNorm;
-import ninja.model.Grads;
-import ninja.model.Name;
-import ninja.model.Parameters;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
+import ninja.lecture.Weights;
+import ninja.tensor.BatchNormKernels;
 import ninja.tensor.Ops;
 import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
@@ -69,7 +69,7 @@ public final class NotebookBatchNorm implements Layer {
 
     @Override
     public double[] forward64(double[] x, int[] in, Function<Param, double[]> values) {
-        return BatchNorm1d.forward64(x, h, values.apply(bngain), values.apply(bnbias), BatchNorm.EPS);
+        return BatchNorm1d.forward64(x, h, values.apply(bngain), values.apply(bnbias), BatchNormKernels.EPS);
     }
 
     @Override
@@ -104,7 +104,7 @@ public final class NotebookBatchNorm implements Layer {
             if (!training) {
                 float[] mean = bnmean.value.data(), std = bnstd.value.data();
                 for (int j = 0; j < h; j++) {
-                    bnvarInv[j] = BatchNorm.rsqrt(std[j] * std[j] + BatchNorm.EPS);
+                    bnvarInv[j] = BatchNormKernels.rsqrt(std[j] * std[j] + BatchNormKernels.EPS);
                 }
                 for (int i = 0, r = 0; i < n; i++, r += h) {
                     for (int j = 0; j < h; j++) {
@@ -117,7 +117,7 @@ public final class NotebookBatchNorm implements Layer {
             simd.colSums(xs, null, 1.0f / n, n, h, bnmeani);                     // bnmeani = 1/n * hprebn.sum(0)
             simd.colSums(xs, bnmeani, (float) (1.0 / (n - 1)), n, h, bnvar);     // bnvar = 1/(n-1) * (bndiff**2).sum(0)
             for (int j = 0; j < h; j++) {
-                bnvarInv[j] = BatchNorm.rsqrt(bnvar[j] + BatchNorm.EPS);        // bnvar_inv = (bnvar + 1e-5)**-0.5
+                bnvarInv[j] = BatchNormKernels.rsqrt(bnvar[j] + BatchNormKernels.EPS);        // bnvar_inv = (bnvar + 1e-5)**-0.5
             }
             for (int i = 0; i < n; i++) {          // bnraw = bndiff * bnvar_inv;  hpreact = bngain * bnraw + bnbias
                 simd.normalize(xs, bnmeani, bnvarInv, g, b, bnraw, o, i * h, h);
@@ -128,7 +128,7 @@ public final class NotebookBatchNorm implements Layer {
         /** Exercise 3: dhprebn = bngain * bnvar_inv / n * (n dhpreact - sum_0 dhpreact - n/(n-1) bnraw sum_0(dhpreact bnraw)). */
         @Override
         public Tensor backward(Tensor dout) {
-            BatchNorm.fusedBackward(dout.data(), bnraw, bngain.value.data(), bnvarInv, dx.data(), bngain.grad.data(),
+            BatchNormKernels.fusedBackward(dout.data(), bnraw, bngain.value.data(), bnvarInv, dx.data(), bngain.grad.data(),
                     bnbias.grad.data(), n, h, scale);
             return dx;
         }
@@ -164,20 +164,20 @@ public final class NotebookBatchNorm implements Layer {
     public static final List<Name> LECTURE_FUSED = List.of(LECTURE_IN, Name.bngain, Name.bnbias);
 
     /** The lecture's chunks of batchnorm in training mode, one line each, from hprebn to hpreact. */
-    public static void lectureForward(Parameters p, Activations a) {
+    public static void lectureForward(Weights p, Activations a) {
         Tensor bngain = p.get(Name.bngain), bnbias = p.get(Name.bnbias);
         int n = a.get(hprebn).dim(0);
         a.set(bnmeani, Ops.mul(1.0f / n, Ops.sum0(a.get(hprebn), true)));                  // bnmeani = 1/n * hprebn.sum(0, keepdim=True)
         a.set(bndiff, Ops.sub(a.get(hprebn), a.get(bnmeani)));                             // bndiff = hprebn - bnmeani
         a.set(bndiff2, Ops.mul(a.get(bndiff), a.get(bndiff)));                             // bndiff2 = bndiff**2
         a.set(bnvar, Ops.mul((float) (1.0 / (n - 1)), Ops.sum0(a.get(bndiff2), true)));    // bnvar = 1/(n-1) * bndiff2.sum(0, keepdim=True)
-        a.set(bnvar_inv, Ops.map(a.get(bnvar), v -> BatchNorm.rsqrt(v + BatchNorm.EPS)));  // bnvar_inv = (bnvar + 1e-5)**-0.5
+        a.set(bnvar_inv, Ops.map(a.get(bnvar), v -> BatchNormKernels.rsqrt(v + BatchNormKernels.EPS)));  // bnvar_inv = (bnvar + 1e-5)**-0.5
         a.set(bnraw, Ops.mul(a.get(bndiff), a.get(bnvar_inv)));                            // bnraw = bndiff * bnvar_inv
         a.set(hpreact, Ops.add(Ops.mul(bngain, a.get(bnraw)), bnbias));                    // hpreact = bngain * bnraw + bnbias
     }
 
     /** Exercise 1's batchnorm steps, from dhpreact back to dhprebn. */
-    public static void lectureBackward(Parameters p, Activations a, Grads g) {
+    public static void lectureBackward(Weights p, Activations a, Grads g) {
         Tensor bngain = p.get(Name.bngain);
         int n = a.get(hprebn).dim(0);
         Tensor dhpreact = g.up(hpreact);
@@ -190,7 +190,7 @@ public final class NotebookBatchNorm implements Layer {
         Tensor dbndiff = Ops.mul(a.get(bnvar_inv), dbnraw);                // dbndiff  = bnvar_inv * dbnraw (first branch)
         g.put(bnvar_inv, Ops.sum0(Ops.mul(a.get(bndiff), dbnraw), true));  // dbnvar_inv = sum_0(bndiff * dbnraw)
         // bnvar_inv = (bnvar + eps)^(-1/2)  =>  d/dbnvar = -1/2 (bnvar + eps)^(-3/2)
-        Tensor dvar = Ops.map(a.get(bnvar), v -> -0.5f * (float) Math.pow(v + BatchNorm.EPS, -1.5));
+        Tensor dvar = Ops.map(a.get(bnvar), v -> -0.5f * (float) Math.pow(v + BatchNormKernels.EPS, -1.5));
         g.put(bnvar, Ops.mul(dvar, g.up(bnvar_inv)));
         // bnvar = 1/(n-1) * sum_0(bndiff2): every element of the column receives 1/(n-1) * dbnvar
         float bessel = (float) (1.0 / (n - 1));
@@ -215,14 +215,14 @@ public final class NotebookBatchNorm implements Layer {
      * </pre>
      * Also yields dbngain = sum_0(dhpreact * bnraw) and dbnbias = sum_0(dhpreact), which it needs anyway.
      */
-    public static void lectureFusedBackward(Parameters p, Activations a, Grads g) {
+    public static void lectureFusedBackward(Weights p, Activations a, Grads g) {
         Tensor bngain = p.get(Name.bngain);
         Tensor dhpreact = g.up(hpreact);
         int n = dhpreact.dim(0), h = dhpreact.dim(1);
         Tensor dhprebn = Tensor.zeros(n, h);
         Tensor dbngain = Tensor.zeros(1, h);
         Tensor dbnbias = Tensor.zeros(1, h);
-        BatchNorm.fusedBackward(dhpreact.data(), a.get(bnraw).data(), bngain.data(), a.get(bnvar_inv).data(),
+        BatchNormKernels.fusedBackward(dhpreact.data(), a.get(bnraw).data(), bngain.data(), a.get(bnvar_inv).data(),
                 dhprebn.data(), dbngain.data(), dbnbias.data(), n, h);
         g.put(Name.bngain, dbngain);
         g.put(Name.bnbias, dbnbias);

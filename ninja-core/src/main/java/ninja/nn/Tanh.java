@@ -2,9 +2,9 @@ package ninja.nn;
 
 import java.util.List;
 import java.util.function.Function;
-import ninja.model.Activations;
-import ninja.model.Grads;
-import ninja.model.Name;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
 import ninja.tensor.FastMath;
 import ninja.tensor.Ops;
 import ninja.tensor.Simd;

@@ -1,11 +1,13 @@
 package ninja.train;
 
 import java.util.function.BooleanSupplier;
+import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.Schedule;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
+import ninja.nn.StepBackward;
 import ninja.rng.TorchGenerator;
 
 /**

@@ -1,11 +1,12 @@
 package ninja.train;
 
 import java.util.List;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Mlp;
 import ninja.model.Parameters;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
 import ninja.tensor.Tensor;
 
 /**

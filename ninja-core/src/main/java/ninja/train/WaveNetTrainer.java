@@ -6,6 +6,7 @@ import ninja.model.Schedule;
 import ninja.model.Start;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
+import ninja.nn.StepBackward;
 import ninja.rng.TorchGenerator;
 
 /**

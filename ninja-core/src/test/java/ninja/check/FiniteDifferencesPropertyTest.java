@@ -7,9 +7,9 @@ import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import ninja.lecture.Name;
 import ninja.model.Config;
 import ninja.model.Mlp;
-import ninja.model.Name;
 import ninja.tensor.Tensor;
 
 /**

@@ -3,8 +3,8 @@ package ninja.check;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.function.Consumer;
-import ninja.model.Grads;
-import ninja.model.Name;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 import org.junit.jupiter.api.BeforeAll;

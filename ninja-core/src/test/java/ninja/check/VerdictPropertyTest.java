@@ -7,11 +7,11 @@ import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import ninja.model.Activations;
+import ninja.lecture.Activations;
+import ninja.lecture.Grads;
+import ninja.lecture.Name;
 import ninja.model.Config;
-import ninja.model.Grads;
 import ninja.model.Mlp;
-import ninja.model.Name;
 import ninja.tensor.Ops;
 import ninja.tensor.Tensor;
 

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import ninja.lecture.Name;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -2,7 +2,10 @@ package ninja.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ninja.data.Batch;
 import ninja.data.Splits;
+import ninja.lecture.Activations;
+import ninja.lecture.Name;
 import ninja.rng.TorchGenerator;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;

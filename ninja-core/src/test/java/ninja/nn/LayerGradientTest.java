@@ -6,12 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import ninja.check.LayerFiniteDifferences;
 import ninja.check.LayerGradients;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Tensor;
-import ninja.train.SequentialStep;
 import org.junit.jupiter.api.Test;
 
 /** Every layer's hand-written backward against float64 finite differences of the layers' own float64 forward. */

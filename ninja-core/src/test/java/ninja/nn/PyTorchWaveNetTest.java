@@ -11,11 +11,11 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
-import ninja.train.SequentialStep;
 import org.junit.jupiter.api.Test;
 
 /**

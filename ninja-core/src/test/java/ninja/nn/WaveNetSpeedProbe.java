@@ -1,10 +1,10 @@
 package ninja.nn;
 
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
-import ninja.train.SequentialStep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 

@@ -2,13 +2,13 @@ package ninja.nn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
 import ninja.testing.TestData;
-import ninja.train.SequentialStep;
 import org.junit.jupiter.api.Test;
 
 /** makemore part 5's WaveNet against the numbers its notebook prints. */

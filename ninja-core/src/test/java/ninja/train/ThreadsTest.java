@@ -2,13 +2,14 @@ package ninja.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ninja.model.Batch;
+import ninja.data.Batch;
+import ninja.data.Splits;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
-import ninja.data.Splits;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
 import ninja.tensor.Tensor;

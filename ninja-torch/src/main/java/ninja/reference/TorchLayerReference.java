@@ -2,7 +2,7 @@ package ninja.reference;
 
 import ninja.check.LayerGradients;
 import ninja.check.LayerReference;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.Sequential;
 
 /** libtorch autograd over the same layer list ({@link TorchLayers}) as a reference for {@code check}. */

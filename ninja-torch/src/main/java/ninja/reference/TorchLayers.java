@@ -11,7 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.Embedding;
 import ninja.nn.Layer;
 import ninja.nn.Param;

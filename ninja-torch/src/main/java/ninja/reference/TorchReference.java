@@ -1,6 +1,6 @@
 package ninja.reference;
 
-import static ninja.model.Name.*;
+import static ninja.lecture.Name.*;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,8 +13,8 @@ import java.util.Map;
 import ninja.check.Fingerprint;
 import ninja.check.LocalVjp;
 import ninja.check.Reference;
-import ninja.model.Batch;
-import ninja.model.Name;
+import ninja.data.Batch;
+import ninja.lecture.Name;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

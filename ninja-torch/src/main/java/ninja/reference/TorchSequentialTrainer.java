@@ -9,7 +9,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.nn.BatchNorm1d;
 import ninja.nn.Layer;
 import ninja.nn.Param;
@@ -19,7 +19,7 @@ import ninja.nn.Sequential;
  * makemore part 5's training loop for a layer model (the WaveNet) in libtorch through DJL, as the notebook runs
  * it: {@code logits = model(Xb); loss = F.cross_entropy(logits, Yb); loss.backward(); p.data += -lr * p.grad},
  * then the batchnorms' running statistics. The libtorch baseline of {@code ./ninja bench --config wavenet}, and
- * the reference run that our {@link ninja.train.SequentialStep} must track step by step.
+ * the reference run that our {@link ninja.nn.SequentialStep} must track step by step.
  *
  * <p>Written to be fast as {@link TorchTrainer} is: every scalar constant an NDArray made once (also the
  * workaround for DJL's scalar-in-autograd bug), a sub-manager per step that frees the step's tensors, one thread.

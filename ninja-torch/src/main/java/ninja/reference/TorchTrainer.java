@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.util.List;
-import ninja.model.Batch;
+import ninja.data.Batch;
 import ninja.model.Parameters;
 import ninja.tensor.Tensor;
 

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.WaveNet;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Param;
 import ninja.nn.Sequential;
+import ninja.nn.SequentialStep;
 import ninja.rng.TorchGenerator;
-import ninja.train.SequentialStep;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 

@@ -3,8 +3,8 @@ package ninja.reference;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ninja.check.Cmp;
+import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.Batch;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;

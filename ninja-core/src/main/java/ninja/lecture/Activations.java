@@ -1,4 +1,4 @@
-package ninja.model;
+package ninja.lecture;
 
 import java.util.EnumMap;
 import java.util.LinkedHashMap;

@@ -1,8 +1,6 @@
-package ninja.train;
+package ninja.nn;
 
-import ninja.model.Batch;
-import ninja.nn.CrossEntropyLoss;
-import ninja.nn.Sequential;
+import ninja.data.Batch;
 import ninja.tensor.Tensor;
 
 /**

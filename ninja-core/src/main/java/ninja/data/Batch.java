@@ -1,4 +1,4 @@
-package ninja.model;
+package ninja.data;
 
 import ninja.data.ContextDataset;
 import ninja.rng.TorchGenerator;

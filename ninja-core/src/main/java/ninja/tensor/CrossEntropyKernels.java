@@ -1,12 +1,12 @@
-package ninja.model;
+package ninja.tensor;
 
 /**
  * The kernel of the mean cross-entropy ({@link ninja.nn.CrossEntropyLoss}, which keeps the lecture's eight chunks and
  * their atomic backward): Exercise 2's fused loss and dlogits, the loop the fast training step runs.
  */
-public final class CrossEntropy {
+public final class CrossEntropyKernels {
     private static final ninja.tensor.Simd SIMD = ninja.tensor.Simd.INSTANCE;
-    private CrossEntropy() {
+    private CrossEntropyKernels() {
     }
 
     /**

@@ -1,6 +1,5 @@
-package ninja.train;
+package ninja.nn;
 
-import ninja.nn.Sequential;
 import ninja.tensor.Tensor;
 
 /**

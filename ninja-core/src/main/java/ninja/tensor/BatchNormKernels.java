@@ -1,4 +1,4 @@
-package ninja.model;
+package ninja.tensor;
 
 import ninja.tensor.Tensor;
 
@@ -7,11 +7,11 @@ import ninja.tensor.Tensor;
  * chunks, line for line, and their atomic backward): Exercise 3's fused backward, the loop the fast training step
  * runs, and torch's float rsqrt.
  */
-public final class BatchNorm {
+public final class BatchNormKernels {
     public static final float EPS = 1e-5f;
     private static final ninja.tensor.Simd SIMD = ninja.tensor.Simd.INSTANCE;
 
-    private BatchNorm() {
+    private BatchNormKernels() {
     }
 
     /** x**-0.5 as torch computes it for float: 1 / sqrt(x), each rounded to float. */

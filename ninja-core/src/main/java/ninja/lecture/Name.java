@@ -1,4 +1,4 @@
-package ninja.model;
+package ninja.lecture;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * Every tensor of the notebook's MLP by the lecture's name, as typed keys (a misspelt name does not compile), and
  * the one definition of its chunked forward graph: each intermediate names the tensors its forward line reads, in
- * the order its backward line writes their gradients. Grouped by the layer of {@link Mlp#layers} that computes
+ * the order its backward line writes their gradients. Grouped by the layer of {@link ninja.model.Mlp#layers} that computes
  * them. Everything that lists these tensors derives the list from here: the forward order ({@link #FORWARD}),
  * Exercise 1's 26 gradients in the lecture's order ({@link #EXERCISE1}), the steps that read each tensor
  * ({@link #consumers}), the parameters ({@link #PARAMETERS}).
