@@ -59,16 +59,13 @@ final class ShellCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        GradeSession session = GradeSession.start(model, reference, 5);
-        // the reference (libtorch's start is most of the wait) while jshell starts
-        FutureTask<Reference.Result> result = new FutureTask<>(session::result);
-        Thread refThread = new Thread(result, "reference");
-        refThread.setDaemon(true);
-        refThread.start();
-        Runnable load = () -> load(session, join(result));
+        // the data, the parameters, libtorch's start and its reference on another thread while jshell starts here
+        FutureTask<GradeSession> loading = new FutureTask<>(() -> load(GradeSession.start(model, reference, 5)));
+        Thread loader = new Thread(loading, "shell state");
+        loader.setDaemon(true);
+        loader.start();
         if (System.console() != null && stdin == System.in) {
-            load.run();
-            return interactive(banner(session, t0));
+            return interactive(banner(join(loading), t0));
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintStream stdout = System.out;
@@ -76,7 +73,8 @@ final class ShellCommand implements Callable<Integer> {
         System.setOut(toOut); // snippets print with System.out: into this command's output
         try {
             String script = new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
-            return new ShellScript(classPath(), toOut, spec.commandLine().getErr()).run(PRELUDE, load, script);
+            return new ShellScript(classPath(), toOut, spec.commandLine().getErr()).run(PRELUDE, () -> join(loading),
+                    script);
         } finally {
             toOut.flush();
             System.setOut(stdout);
@@ -89,24 +87,30 @@ final class ShellCommand implements Callable<Integer> {
                 session.cfg().name(), session.b().n(), session.reference().name(), (System.nanoTime() - t0) / 1e9);
     }
 
-    private static Reference.Result join(FutureTask<Reference.Result> result) {
+    /** The loader's session once the state is set; what it threw, rethrown here as it was. */
+    private static GradeSession join(FutureTask<GradeSession> loading) {
         try {
-            return result.get();
+            return loading.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the reference was computed");
+            throw new IllegalStateException("interrupted while the notebook's state was loaded");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
     /** The values as the grader feeds them: our forward, overridden by the reference's own, and the parameters. */
-    private static void load(GradeSession session, Reference.Result result) {
+    private static GradeSession load(GradeSession session) {
+        Reference.Result result = session.result();
         Map<String, Tensor> values = new HashMap<>(Mlp.forward(session.p(), session.b()).byName());
         values.putAll(result.values());
         values.putAll(session.p().byName());
         ShellState.set(session.b().n(), session.b().blockSize(), session.b().xb(), session.b().yb(), values,
                 result.grads());
+        return session;
     }
 
     private int interactive(String banner) throws IOException {

@@ -30,7 +30,7 @@ final class ShellScript {
     }
 
     /**
-     * Runs the prelude, then {@code load} (which fills the state; jshell starts meanwhile), then the script; exit
+     * Runs the prelude, then {@code load} (which waits for the state, loading meanwhile), then the script; exit
      * 0, 2 when a snippet did not compile, 1 when one threw.
      */
     int run(List<String> prelude, Runnable load, String script) {
