@@ -17,6 +17,7 @@ import ninja.lecture.Grads;
 import ninja.model.Config;
 import ninja.model.Mlp;
 import ninja.model.Parameters;
+import ninja.model.Start;
 import ninja.reference.TorchTrainer;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
@@ -133,14 +134,9 @@ final class BenchCommand extends ModelCommand {
      */
     BenchResult run(Config cfg, Splits s, Integer fusedSteps, int nRounds, List<Integer> ninjaThreads, boolean extras,
             boolean withTorch) {
-        int v = s.vocab().size();
-        Parameters p0 = Parameters.init(cfg, v, new TorchGenerator(cfg.seed()));
-        TorchGenerator g = new TorchGenerator(cfg.seed() + 1);
-        Batch[] batches = new Batch[BATCHES];
-        for (int i = 0; i < BATCHES; i++) {
-            batches[i] = Batch.draw(s.train(), cfg.batchSize(), g);
-        }
-        double flops = 6.0 * cfg.batchSize() * cfg.nHidden() * (cfg.fanIn() + v);
+        Parameters p0 = Start.mlp(cfg, s).model();
+        Batch[] batches = batches(s, cfg.batchSize(), cfg.seed());
+        double flops = ThreadsOption.flops(cfg, s.vocab().size());
         List<Timed> loops = new ArrayList<>();
         List<TrainStep> fused = new ArrayList<>();
         for (int t : ninjaThreads) {
@@ -167,7 +163,8 @@ final class BenchCommand extends ModelCommand {
         long alloc;
         try {
             results = timeInterleaved(loops, nRounds, roundMs / 1000.0, flops);
-            alloc = extras ? allocatedPerStep(fused.get(0), batches) : -1;
+            // the other loops may have made the JIT recompile shared kernels: 10,000 steps again before measuring
+            alloc = extras ? allocatedPerStep(loops.get(0).step(), 10_000) : -1;
         } finally {
             for (AutoCloseable c : toClose) {
                 try {
@@ -197,11 +194,12 @@ final class BenchCommand extends ModelCommand {
     BenchResult result(Map<String, Object> config, double flops, int nRounds, Map<String, BenchResult.Loop> loops,
             long alloc, BenchResult.Eval eval, String baselineLoop) {
         String baseline = baselineLoop;
-        for (Map.Entry<String, BenchResult.Loop> e : baselineLoop != null ? Map.<String, BenchResult.Loop>of().entrySet()
-                : loops.entrySet()) {
-            if (e.getKey().startsWith("torch_")
-                    && (baseline == null || e.getValue().median() > loops.get(baseline).median())) {
-                baseline = e.getKey();
+        if (baseline == null) {
+            for (Map.Entry<String, BenchResult.Loop> e : loops.entrySet()) {
+                if (e.getKey().startsWith("torch_")
+                        && (baseline == null || e.getValue().median() > loops.get(baseline).median())) {
+                    baseline = e.getKey();
+                }
             }
         }
         BenchResult.Loop ours = loops.get("ninja"), base = baseline == null ? null : loops.get(baseline);
@@ -289,20 +287,32 @@ final class BenchCommand extends ModelCommand {
         return out;
     }
 
-    /** Heap bytes this thread allocates per fused step, over 10,000 steps after the warm-up. */
-    static long allocatedPerStep(TrainStep fused, Batch[] batches) {
+    /** {@link #BATCHES} minibatches of the training split from a generator of their own (seed + 1), for every loop. */
+    static Batch[] batches(Splits s, int batchSize, long seed) {
+        TorchGenerator g = new TorchGenerator(seed + 1);
+        Batch[] batches = new Batch[BATCHES];
+        for (int i = 0; i < BATCHES; i++) {
+            batches[i] = Batch.draw(s.train(), batchSize, g);
+        }
+        return batches;
+    }
+
+    /**
+     * Heap bytes this thread allocates per step, over {@code n} steps after {@code n} more (so they run compiled, not
+     * in the interpreter with its boxed vectors); -1 where the JVM cannot count them.
+     */
+    static long allocatedPerStep(Stepper step, int n) {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         if (!(mx instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
             return -1;
         }
-        for (int i = 0; i < 10_000; i++) {
-            fused.step(batches[i % BATCHES], LR); // the other loops may have made the JIT recompile shared kernels
+        for (int i = 0; i < n; i++) {
+            step.step(i);
         }
         long id = Thread.currentThread().getId();
         long before = sun.getThreadAllocatedBytes(id);
-        int n = 10_000;
         for (int i = 0; i < n; i++) {
-            fused.step(batches[i % BATCHES], LR);
+            step.step(i);
         }
         return (sun.getThreadAllocatedBytes(id) - before) / n;
     }

@@ -45,7 +45,12 @@ final class ThreadsOption {
 
     /** 6 n H (block*embd + vocab): the six matmuls of one MLP step (forward, and two in the backward, per Linear). */
     static double flops(Config c) {
-        return 6.0 * c.batchSize() * c.nHidden() * (c.fanIn() + VOCAB);
+        return flops(c, VOCAB);
+    }
+
+    /** The same for a vocabulary of {@code vocab} characters (the data's, once read). */
+    static double flops(Config c, int vocab) {
+        return 6.0 * c.batchSize() * c.nHidden() * (c.fanIn() + vocab);
     }
 
     static double flops(WaveNetConfig c) {

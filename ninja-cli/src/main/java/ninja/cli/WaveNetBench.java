@@ -1,19 +1,18 @@
 package ninja.cli;
 
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import ninja.data.Batch;
 import ninja.data.Splits;
-import ninja.model.WaveNet;
+import ninja.model.Start;
 import ninja.model.WaveNetConfig;
 import ninja.nn.Sequential;
 import ninja.nn.SequentialStep;
 import ninja.reference.TorchSequentialTrainer;
 import ninja.reference.TorchTrainer;
-import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
 
 /**
@@ -28,27 +27,20 @@ final class WaveNetBench {
     static int run(BenchCommand c, PrintWriter o) {
         WaveNetConfig cfg = c.model.waveNetConfig();
         Splits s = Splits.of(c.model.names(), cfg.blockSize());
-        int v = s.vocab().size();
-        TorchGenerator g = new TorchGenerator(cfg.seed() + 1);
-        Batch[] batches = new Batch[BenchCommand.BATCHES];
-        for (int i = 0; i < batches.length; i++) {
-            batches[i] = Batch.draw(s.train(), cfg.batchSize(), g);
-        }
-        double flops = ThreadsOption.flops(WaveNet.build(cfg, v, new TorchGenerator(cfg.seed())), cfg.batchSize(),
-                cfg.blockSize());
+        Batch[] batches = BenchCommand.batches(s, cfg.batchSize(), cfg.seed());
+        // every loop starts from its own copy of the notebook's initial weights
+        Supplier<Sequential> fresh = () -> Start.wavenet(cfg, s).model();
+        double flops = ThreadsOption.flops(fresh.get(), cfg.batchSize(), cfg.blockSize());
         int threads = c.threads.resolve(flops);
         Integer perRound = c.steps == null ? null : Math.max(20, c.steps / 6);   // a WaveNet step is about 6x the MLP's
         List<BenchCommand.Timed> loops = new ArrayList<>();
-        List<SequentialStep> ours = new ArrayList<>();
         // ours on the default (or given) thread count first, then on the other of one and two
         for (int t : threads == 1 ? List.of(1, 2) : List.of(threads, 1)) {
             if (t > Runtime.getRuntime().availableProcessors() && t != threads) {
                 continue;
             }
-            Sequential model = WaveNet.build(cfg, v, new TorchGenerator(cfg.seed()));
-            SequentialStep step = new SequentialStep(model, cfg.batchSize(), cfg.blockSize());
-            ours.add(step);
-            boolean first = ours.size() == 1;
+            SequentialStep step = new SequentialStep(fresh.get(), cfg.batchSize(), cfg.blockSize());
+            boolean first = loops.isEmpty();
             loops.add(new BenchCommand.Timed(first ? "ninja" : "ninja_" + t + "_thread" + (t == 1 ? "" : "s"), t,
                     first && c.threads.adaptive(), 500, BenchCommand.fixed(perRound, 1), i -> step.step(batches[i % batches.length], BenchCommand.LR)));
         }
@@ -57,8 +49,8 @@ final class WaveNetBench {
         try {
             if (!c.noTorch) {
                 for (TorchTrainer.Mode mode : c.torchModes()) {
-                    TorchSequentialTrainer t = new TorchSequentialTrainer(
-                            WaveNet.build(cfg, v, new TorchGenerator(cfg.seed())), cfg.batchSize(), cfg.blockSize(), mode);
+                    TorchSequentialTrainer t = new TorchSequentialTrainer(fresh.get(), cfg.batchSize(),
+                            cfg.blockSize(), mode);
                     torch.add(t);
                     loops.add(new BenchCommand.Timed("torch_" + mode.name().toLowerCase(), 1, false, 100,
                             BenchCommand.fixed(perRound, 4), i -> t.step(batches[i % batches.length], BenchCommand.LR)));
@@ -70,7 +62,7 @@ final class WaveNetBench {
         }
         long alloc;
         try (Parallel p = Parallel.onThisThread(threads, c.threads.adaptive())) {
-            alloc = allocatedPerStep(ours.get(0), batches);
+            alloc = BenchCommand.allocatedPerStep(loops.get(0).step(), 2_000);
         }
         // the baseline is autograd, as the notebook trains, when it ran
         BenchResult r = c.result(cfg.summary(), flops, c.rounds, results, alloc, null,
@@ -84,22 +76,5 @@ final class WaveNetBench {
         o.printf("allocated per step     %d bytes (ninja, over 2,000 steps after 2,000 more)%n", r.allocBytesPerStep());
         o.printf("flops per step         %,.0f (6 x rows x fan_in x fan_out over the four Linear layers)%n", flops);
         return Main.OK;
-    }
-
-    static long allocatedPerStep(SequentialStep step, Batch[] batches) {
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        if (!(mx instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
-            return -1;
-        }
-        int n = 2_000;
-        for (int i = 0; i < n; i++) {
-            step.step(batches[i % batches.length], BenchCommand.LR);   // compiled: no interpreter's boxed vectors
-        }
-        long id = Thread.currentThread().getId();
-        long before = sun.getThreadAllocatedBytes(id);
-        for (int i = 0; i < n; i++) {
-            step.step(batches[i % batches.length], BenchCommand.LR);
-        }
-        return (sun.getThreadAllocatedBytes(id) - before) / n;
     }
 }
