@@ -10,7 +10,6 @@ import ninja.exercise.ExerciseFiles;
 import ninja.exercise.GradeProcess;
 import ninja.exercise.LearnerBackward;
 import ninja.exercise.LearnerCompiler;
-import ninja.data.DataLocator;
 import ninja.data.Splits;
 import ninja.model.Schedule;
 import ninja.model.WaveNetConfig;
@@ -80,12 +79,13 @@ final class ExerciseTrain implements Callable<Integer> {
             return ExerciseGrade.compileError(output, path, e);
         }
         WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
-        Splits splits = Splits.of(new DataLocator(System.getenv(), Path.of("")).load(data), cfg.blockSize());
-        WaveNetTrainer trainer = WaveNetTrainer.fresh(cfg, splits, Schedule.WAVENET);
+        Splits splits = Splits.of(ModelOptions.names(data), cfg.blockSize());
+        Schedule schedule = Schedule.WAVENET;
+        WaveNetTrainer trainer = WaveNetTrainer.fresh(cfg, splits, schedule);
         trainer.backward(new LearnerBackward(learner, trainer.model()));
         if (!output.json) {
-            out.printf("training %s with the backward of %s, steps 0..%d, lr 0.1 then 0.01 from step 150000%n",
-                    cfg.describe(), file, steps - 1);
+            out.printf("training %s with the backward of %s, steps 0..%d, lr %s then %s from step %d%n", cfg.describe(),
+                    file, steps - 1, schedule.lr(), schedule.lrFinal(), schedule.decayStep());
             out.flush();
         }
         GradeProcess.note(statusFile, "a training step");

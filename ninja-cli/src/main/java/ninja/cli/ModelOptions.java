@@ -63,6 +63,11 @@ final class ModelOptions {
     }
 
     Names names() {
+        return names(data);
+    }
+
+    /** The names file: {@code data} if given, else $NINJA_DATA, ./names.txt, the copy built into the jar. */
+    static Names names(Path data) {
         return new DataLocator(System.getenv(), Path.of("")).load(data);
     }
 
