@@ -155,12 +155,8 @@ public final class BatchNorm1d implements Layer {
                 inv[j] = 1f / std[j];
             }
             for (int i = 0; i < n; i++) {
-                int r = i * dim;
-                for (int j = 0; j < dim; j++) {
-                    float h = (xs[r + j] - mean[j]) / std[j];                // xhat = (x - xmean) / sqrt(xvar + eps)
-                    xhat[r + j] = h;
-                    o[r + j] = g[j] * h + b[j];                              // out = gamma * xhat + beta
-                }
+                // xhat = (x - xmean) / sqrt(xvar + eps);  out = gamma * xhat + beta
+                Simd.INSTANCE.normalizeDiv(xs, mean, std, g, b, xhat, o, i * dim, dim);
             }
             return out;
         }
@@ -173,19 +169,15 @@ public final class BatchNorm1d implements Layer {
             // row by row, so the inner loops run over contiguous memory (and vectorise)
             java.util.Arrays.fill(sum, 0);
             java.util.Arrays.fill(sumSq, 0);
+            Simd simd = Simd.INSTANCE;
             for (int i = 0; i < n; i++) {
-                for (int j = 0, r = i * dim; j < dim; j++) {
-                    sum[j] += xs[r + j];
-                }
+                simd.addDouble(xs, i * dim, sum, dim);
             }
             for (int j = 0; j < dim; j++) {
                 sum[j] /= n;
             }
             for (int i = 0; i < n; i++) {
-                for (int j = 0, r = i * dim; j < dim; j++) {
-                    double d = xs[r + j] - sum[j];
-                    sumSq[j] += d * d;
-                }
+                simd.addSquaredDiffDouble(xs, i * dim, sum, sumSq, dim);
             }
             for (int j = 0; j < dim; j++) {
                 xmean[j] = (float) sum[j];

@@ -71,6 +71,19 @@ public abstract class Simd {
     public abstract void normalize(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
             float[] out, int o, int len);
 
+    /** {@code acc[j] += x[xo+j]} in double, for j in [0, len): a row into column sums that round once at the end. */
+    public abstract void addDouble(float[] x, int xo, double[] acc, int len);
+
+    /** {@code d = x[xo+j] - mean[j]} in double, {@code acc[j] += d * d} (product and sum each rounded). */
+    public abstract void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len);
+
+    /**
+     * One row of BatchNorm1d's forward: {@code xhat = (x - mean) / std;  out = gain * xhat + bias} (a division,
+     * as the lecture writes it; each operation rounded on its own), xhat and out at offset {@code o} like x.
+     */
+    public abstract void normalizeDiv(float[] x, float[] mean, float[] std, float[] gain, float[] bias, float[] xhat,
+            float[] out, int o, int len);
+
     /** {@code dh = (1 - h^2) * dh} in place: the tanh backward, turning dh into dhpreact. */
     public abstract void tanhBackward(float[] h, float[] dh, int o, int len);
 
@@ -184,6 +197,31 @@ public abstract class Simd {
                 float r = (x[o + j] - mean[j]) * inv[j];
                 raw[o + j] = r;
                 out[o + j] = gain[j] * r + bias[j];
+            }
+        }
+
+        @Override
+        public void addDouble(float[] x, int xo, double[] acc, int len) {
+            for (int j = 0; j < len; j++) {
+                acc[j] += x[xo + j];
+            }
+        }
+
+        @Override
+        public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len) {
+            for (int j = 0; j < len; j++) {
+                double d = x[xo + j] - mean[j];
+                acc[j] += d * d;
+            }
+        }
+
+        @Override
+        public void normalizeDiv(float[] x, float[] mean, float[] std, float[] gain, float[] bias, float[] xhat,
+                float[] out, int o, int len) {
+            for (int j = 0; j < len; j++) {
+                float h = (x[o + j] - mean[j]) / std[j];
+                xhat[o + j] = h;
+                out[o + j] = gain[j] * h + bias[j];
             }
         }
 

@@ -1,7 +1,7 @@
 package ninja.tensor;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -19,6 +19,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class VectorSimd extends Simd {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int L = S.length();
+    /** Doubles in vectors of the same width: a float vector converts into two of them (its low and high half). */
+    private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
     /** Per-thread scratch for horizontal sums: accumulators are stored here and their lanes added as floats. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * L]);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -411,6 +413,55 @@ final class VectorSimd extends Simd {
             float r = (x[o + j] - mean[j]) * inv[j];
             raw[o + j] = r;
             out[o + j] = gain[j] * r + bias[j];
+        }
+    }
+
+    @Override
+    public void addDouble(float[] x, int xo, double[] acc, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + j);
+            DoubleVector lo = (DoubleVector) v.convert(VectorOperators.F2D, 0);
+            DoubleVector hi = (DoubleVector) v.convert(VectorOperators.F2D, 1);
+            lo.add(DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
+            hi.add(DoubleVector.fromArray(D, acc, j + L / 2)).intoArray(acc, j + L / 2);
+        }
+        for (; j < len; j++) {
+            acc[j] += x[xo + j];
+        }
+    }
+
+    @Override
+    public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xo + j);
+            DoubleVector lo = ((DoubleVector) v.convert(VectorOperators.F2D, 0)).sub(DoubleVector.fromArray(D, mean, j));
+            DoubleVector hi = ((DoubleVector) v.convert(VectorOperators.F2D, 1))
+                    .sub(DoubleVector.fromArray(D, mean, j + L / 2));
+            lo.mul(lo).add(DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
+            hi.mul(hi).add(DoubleVector.fromArray(D, acc, j + L / 2)).intoArray(acc, j + L / 2);
+        }
+        for (; j < len; j++) {
+            double d = x[xo + j] - mean[j];
+            acc[j] += d * d;
+        }
+    }
+
+    @Override
+    public void normalizeDiv(float[] x, float[] mean, float[] std, float[] gain, float[] bias, float[] xhat,
+            float[] out, int o, int len) {
+        int j = 0;
+        for (int bound = len - len % L; j < bound; j += L) {
+            FloatVector h = FloatVector.fromArray(S, x, o + j).sub(FloatVector.fromArray(S, mean, j))
+                    .div(FloatVector.fromArray(S, std, j));
+            h.intoArray(xhat, o + j);
+            FloatVector.fromArray(S, gain, j).mul(h).add(FloatVector.fromArray(S, bias, j)).intoArray(out, o + j);
+        }
+        for (; j < len; j++) {
+            float h = (x[o + j] - mean[j]) / std[j];
+            xhat[o + j] = h;
+            out[o + j] = gain[j] * h + bias[j];
         }
     }
 

@@ -96,6 +96,42 @@ class SimdTest {
                 org.assertj.core.data.Offset.offset(1e-4f * len));
     }
 
+    /** BatchNorm1d's forward kernels: the same operations in the same order on both paths, so the same bits. */
+    @ParameterizedTest
+    @CsvSource({"1", "7", "8", "27", "33", "128"})
+    void batchNormForwardKernelsAreBitIdentical(int len) {
+        if (VECTOR == null) {
+            return;
+        }
+        Random r = new Random(len + 7);
+        float[] x = rand(r, 3 * len), mean = rand(r, len), gain = rand(r, len), bias = rand(r, len);
+        float[] std = new float[len];
+        double[] dmean = new double[len];
+        for (int j = 0; j < len; j++) {
+            std[j] = 0.3f + Math.abs(x[j]);
+            dmean[j] = mean[j] + 1e-9 * j;    // a mean that is not a float
+        }
+        double[][] sum = new double[2][len], sq = new double[2][len];
+        for (int i = 0; i < 3; i++) {
+            SCALAR.addDouble(x, i * len, sum[0], len);
+            VECTOR.addDouble(x, i * len, sum[1], len);
+            SCALAR.addSquaredDiffDouble(x, i * len, dmean, sq[0], len);
+            VECTOR.addSquaredDiffDouble(x, i * len, dmean, sq[1], len);
+        }
+        assertThat(sum[1]).isEqualTo(sum[0]);
+        assertThat(sq[1]).isEqualTo(sq[0]);
+        // and they are the plain double loops: one known value
+        assertThat(sum[0][0]).isEqualTo((double) x[0] + (double) x[len] + (double) x[2 * len]);
+        float[][] nrm = new float[4][3 * len];
+        for (int i = 0; i < 3; i++) {
+            SCALAR.normalizeDiv(x, mean, std, gain, bias, nrm[0], nrm[1], i * len, len);
+            VECTOR.normalizeDiv(x, mean, std, gain, bias, nrm[2], nrm[3], i * len, len);
+        }
+        assertThat(nrm[2]).isEqualTo(nrm[0]);
+        assertThat(nrm[3]).isEqualTo(nrm[1]);
+        assertThat(nrm[0][len - 1]).isEqualTo((x[len - 1] - mean[len - 1]) / std[len - 1]);
+    }
+
     @ParameterizedTest(name = "{0}x{1}")
     @CsvSource({"1, 1", "3, 7", "32, 200", "32, 27", "5, 45", "2, 33"})
     void columnSumsAddRowByRowInOrder(int n, int m) {
