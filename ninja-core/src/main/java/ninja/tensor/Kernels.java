@@ -31,6 +31,35 @@ public final class Kernels {
         }
     }
 
+    /**
+     * {@link #matmulBT}'s result, bit for bit, from {@code bT = b^T} ([k, m], see {@link #transpose}): out[n,m] =
+     * a[n,k] @ bT with matmulBT's order of operations. Faster where k is small (no horizontal sums).
+     */
+    public static void matmulBTransposed(float[] a, float[] bT, float[] bias, float[] out, int n, int k, int m) {
+        Parallel p = Parallel.current();
+        if (p == null) {
+            SIMD.gemmBTt(a, bT, bias, out, 0, n, k, m);
+        } else {
+            p.gemmBTt(a, bT, bias, out, n, k, m);
+        }
+    }
+
+    /** to[c, r] = from[r, c] for from [rows, cols]: in 8 x 8 tiles, so both sides stay in cache lines. */
+    public static void transpose(float[] from, int rows, int cols, float[] to) {
+        final int tile = 8;
+        for (int r0 = 0; r0 < rows; r0 += tile) {
+            int r1 = Math.min(r0 + tile, rows);
+            for (int c0 = 0; c0 < cols; c0 += tile) {
+                int c1 = Math.min(c0 + tile, cols);
+                for (int r = r0; r < r1; r++) {
+                    for (int c = c0; c < c1; c++) {
+                        to[c * rows + r] = from[r * cols + c];
+                    }
+                }
+            }
+        }
+    }
+
     /** out[k,m] = a[n,k]^T @ b[n,m]. Inner loop: rows of b and out. */
     public static void matmulAT(float[] a, float[] b, float[] out, int n, int k, int m) {
         Parallel p = Parallel.current();

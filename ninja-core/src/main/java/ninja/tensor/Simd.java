@@ -50,6 +50,15 @@ public abstract class Simd {
     public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m);
 
     /**
+     * {@link #gemmBT} from b transposed, {@code bT[t, j] = b[j, t]} ([k, m] row-major): bit-identical to
+     * {@code gemmBT(a, b, ...)} on the same implementation, for the rows i in [rowFrom, rowTo) only. The vector
+     * path then needs no horizontal sums (its lanes run across columns), which cost as much as the multiply-adds
+     * when k is small.
+     */
+    public abstract void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k,
+            int m);
+
+    /**
      * {@code out[j] = factor * sum_i a[i, j]} over the n rows of a[n, m], added row by row from 0 (the same order as
      * {@link #add} on each row), then multiplied once (as {@link #scale} after the sum; factor 1 is exact); with mean
      * not null the sum of {@code (a[i, j] - mean[j])^2} instead, as {@link #addSquaredDiff} on each row. One pass,
@@ -158,6 +167,23 @@ public abstract class Simd {
                 for (int j = 0; j < m; j++) {
                     float s = dot(a, i * k, b, j * k, k);
                     out[i * m + j] = bias != null ? s + bias[j] : s;
+                }
+            }
+        }
+
+        /** Row by row, each element's products added from t = 0 as {@link #dot} adds them, then the bias. */
+        @Override
+        public void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+            for (int i = rowFrom; i < rowTo; i++) {
+                int o = i * m;
+                java.util.Arrays.fill(out, o, o + m, 0f);
+                for (int t = 0; t < k; t++) {
+                    axpy(a[i * k + t], bT, t * m, out, o, m);
+                }
+                if (bias != null) {
+                    for (int j = 0; j < m; j++) {
+                        out[o + j] += bias[j];
+                    }
                 }
             }
         }

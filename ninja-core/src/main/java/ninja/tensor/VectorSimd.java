@@ -327,6 +327,127 @@ final class VectorSimd extends Simd {
         return bias != null ? s + bias[j] : s;
     }
 
+    /**
+     * {@link #gemmBT}'s bits from b transposed ({@code bT[t, j] = b[j, t]}, [k, m] row-major), without horizontal
+     * sums: for rows i and a vector of columns j..j+L-1, eight partial sums P_l = the fma chain over q of
+     * {@code a[i, 8q+l] * bT[8q+l, j..]} (q ascending, from zero: gemmBT's lane l), added
+     * ((P0+P1)+(P2+P3))+((P4+P5)+(P6+P7)) as {@link #lanes} adds them, then the tail t >= bound and the bias as
+     * {@link #finish}. Each output element gets exactly gemmBT's operations; only its lanes now run across columns.
+     * Tiles of 2 rows x 1 vector (16 accumulators, {@link #partials2}); the last pair of rows and the last vector
+     * end at the range's last row and at column m, recomputing a row or columns to the same values. Fewer than L
+     * columns: scalar code, the same operations.
+     */
+    @Override
+    public void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+        int bound = k - k % L;
+        if (m < L || L != 8) {
+            float[] p = SCRATCH.get();
+            for (int i = rowFrom; i < rowTo; i++) {
+                for (int j = 0; j < m; j++) {
+                    out[i * m + j] = dotT(a, i * k, bT, bias, j, k, m, bound, p);
+                }
+            }
+            return;
+        }
+        int rows = Math.min(2, rowTo - rowFrom);
+        for (int i = rowFrom; i < rowTo; i += 2) {
+            int r = Math.min(i, rowTo - rows);
+            for (int j = 0; j < m; j += L) {
+                int c = Math.min(j, m - L);
+                if (rows == 2) {
+                    partials2(a, bT, out, r, c, k, m, bound);
+                } else {
+                    partials1(a, bT, out, r, c, k, m, bound);
+                }
+                if (bound < k || bias != null) {
+                    tailT(a, bT, bias, out, r, rows, c, k, m, bound);
+                }
+            }
+        }
+    }
+
+    /** out[i..i+1, c..c+L) = the partial sums over t < bound, combined: 2 rows x 8 partials, each bT vector used twice. */
+    private static void partials2(float[] a, float[] bT, float[] out, int i, int c, int k, int m, int bound) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+        FloatVector q0 = p0, q1 = p0, q2 = p0, q3 = p0, q4 = p0, q5 = p0, q6 = p0, q7 = p0;
+        int a0 = i * k, a1 = a0 + k;
+        for (int t = 0, bo = c; t < bound; t += 8, bo += 8 * m) {
+            FloatVector w = FloatVector.fromArray(S, bT, bo);
+            p0 = FloatVector.broadcast(S, a[a0 + t]).fma(w, p0);
+            q0 = FloatVector.broadcast(S, a[a1 + t]).fma(w, q0);
+            w = FloatVector.fromArray(S, bT, bo + m);
+            p1 = FloatVector.broadcast(S, a[a0 + t + 1]).fma(w, p1);
+            q1 = FloatVector.broadcast(S, a[a1 + t + 1]).fma(w, q1);
+            w = FloatVector.fromArray(S, bT, bo + 2 * m);
+            p2 = FloatVector.broadcast(S, a[a0 + t + 2]).fma(w, p2);
+            q2 = FloatVector.broadcast(S, a[a1 + t + 2]).fma(w, q2);
+            w = FloatVector.fromArray(S, bT, bo + 3 * m);
+            p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(w, p3);
+            q3 = FloatVector.broadcast(S, a[a1 + t + 3]).fma(w, q3);
+            w = FloatVector.fromArray(S, bT, bo + 4 * m);
+            p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(w, p4);
+            q4 = FloatVector.broadcast(S, a[a1 + t + 4]).fma(w, q4);
+            w = FloatVector.fromArray(S, bT, bo + 5 * m);
+            p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(w, p5);
+            q5 = FloatVector.broadcast(S, a[a1 + t + 5]).fma(w, q5);
+            w = FloatVector.fromArray(S, bT, bo + 6 * m);
+            p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(w, p6);
+            q6 = FloatVector.broadcast(S, a[a1 + t + 6]).fma(w, q6);
+            w = FloatVector.fromArray(S, bT, bo + 7 * m);
+            p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(w, p7);
+            q7 = FloatVector.broadcast(S, a[a1 + t + 7]).fma(w, q7);
+        }
+        p0.add(p1).add(p2.add(p3)).add(p4.add(p5).add(p6.add(p7))).intoArray(out, i * m + c);
+        q0.add(q1).add(q2.add(q3)).add(q4.add(q5).add(q6.add(q7))).intoArray(out, i * m + m + c);
+    }
+
+    /** The same for one row (a range of a single row). */
+    private static void partials1(float[] a, float[] bT, float[] out, int i, int c, int k, int m, int bound) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+        int a0 = i * k;
+        for (int t = 0, bo = c; t < bound; t += 8, bo += 8 * m) {
+            p0 = FloatVector.broadcast(S, a[a0 + t]).fma(FloatVector.fromArray(S, bT, bo), p0);
+            p1 = FloatVector.broadcast(S, a[a0 + t + 1]).fma(FloatVector.fromArray(S, bT, bo + m), p1);
+            p2 = FloatVector.broadcast(S, a[a0 + t + 2]).fma(FloatVector.fromArray(S, bT, bo + 2 * m), p2);
+            p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(FloatVector.fromArray(S, bT, bo + 3 * m), p3);
+            p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(FloatVector.fromArray(S, bT, bo + 4 * m), p4);
+            p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(FloatVector.fromArray(S, bT, bo + 5 * m), p5);
+            p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(FloatVector.fromArray(S, bT, bo + 6 * m), p6);
+            p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(FloatVector.fromArray(S, bT, bo + 7 * m), p7);
+        }
+        p0.add(p1).add(p2.add(p3)).add(p4.add(p5).add(p6.add(p7))).intoArray(out, i * m + c);
+    }
+
+    /** Rows i..i+rows-1 at columns c..c+L: the tail t = bound..k-1 onto the stored sums, then the bias. */
+    private static void tailT(float[] a, float[] bT, float[] bias, float[] out, int i, int rows, int c, int k, int m,
+            int bound) {
+        for (int r = i; r < i + rows; r++) {
+            FloatVector s = FloatVector.fromArray(S, out, r * m + c);
+            for (int t = bound; t < k; t++) {
+                s = FloatVector.broadcast(S, a[r * k + t]).fma(FloatVector.fromArray(S, bT, t * m + c), s);
+            }
+            if (bias != null) {
+                s = s.add(FloatVector.fromArray(S, bias, c));
+            }
+            s.intoArray(out, r * m + c);
+        }
+    }
+
+    /** One element of {@link #gemmBTt} in scalar code: gemmBT's lanes as eight floats in p. */
+    private static float dotT(float[] a, int ao, float[] bT, float[] bias, int j, int k, int m, int bound, float[] p) {
+        java.util.Arrays.fill(p, 0, L, 0f);
+        for (int t = 0; t < bound; t += L) {
+            for (int l = 0; l < L; l++) {
+                p[l] = Math.fma(a[ao + t + l], bT[(t + l) * m + j], p[l]);
+            }
+        }
+        float s = bound > 0 ? lanes(p, 0) : 0f;
+        for (int t = bound; t < k; t++) {
+            s = Math.fma(a[ao + t], bT[t * m + j], s);
+        }
+        return bias != null ? s + bias[j] : s;
+    }
+
     @Override
     public void colSums(float[] a, float[] mean, float factor, int n, int m, float[] out) {
         int j = 0;

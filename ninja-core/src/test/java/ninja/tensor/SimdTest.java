@@ -66,6 +66,52 @@ class SimdTest {
         close("gemmAT", o2, o1);
     }
 
+    /**
+     * gemmBTt (b passed transposed) gives gemmBT's bits on each implementation, for every shape, with and without
+     * bias, over row ranges that do not start at 0 (rows outside the range are left alone).
+     */
+    @ParameterizedTest(name = "k={0}")
+    @CsvSource({"1", "7", "8", "9", "27", "128", "200"})
+    void gemmBTFromTransposedBIsBitIdentical(int k) {
+        int[] ms = {1, 7, 8, 27, 30, 48, 128, 256};
+        int[] ns = {1, 2, 3, 4, 5, 6, 7, 8, 9, 32};
+        for (Simd s : VECTOR == null ? new Simd[] {SCALAR} : new Simd[] {SCALAR, VECTOR}) {
+            for (int m : ms) {
+                for (int n : ns) {
+                    Random r = new Random(k * 100_000 + m * 100 + n);
+                    float[] a = rand(r, n * k), b = rand(r, m * k), bias = rand(r, m), bT = new float[k * m];
+                    Kernels.transpose(b, m, k, bT);
+                    for (int from = 0; from <= Math.min(3, n - 1); from += 3) {
+                        for (float[] bb : new float[][] {bias, null}) {
+                            float[] want = new float[n * m], got = new float[n * m];
+                            java.util.Arrays.fill(want, 7f);
+                            java.util.Arrays.fill(got, 7f);
+                            s.gemmBT(a, b, bb, want, from, n, k, m);
+                            s.gemmBTt(a, bT, bb, got, from, n, k, m);
+                            assertThat(got).as("%s %dx%dx%d rows from %d, bias %b", s.name(), n, k, m, from,
+                                    bb != null).isEqualTo(want);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void transposeIsTheTranspose() {
+        Random r = new Random(3);
+        for (int[] shape : new int[][] {{1, 1}, {3, 17}, {27, 128}, {128, 27}, {16, 8}}) {
+            int rows = shape[0], cols = shape[1];
+            float[] x = rand(r, rows * cols), t = new float[rows * cols];
+            Kernels.transpose(x, rows, cols, t);
+            for (int i = 0; i < rows; i++) {
+                for (int j = 0; j < cols; j++) {
+                    assertThat(t[j * rows + i]).isEqualTo(x[i * cols + j]);
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"1", "7", "8", "27", "33", "200"})
     void elementwiseKernelsAgree(int len) {
