@@ -35,7 +35,7 @@ public class KernelsBench {
     @Param({"200"})
     int hidden;
 
-    float[] embcat, W1, b1, hprebn, h, W2T, b2, logits, dlogits, dh, dW1, dembcat, raw, stat, scratch, dgain, dbias;
+    float[] embcat, W1, W1P, b1, hprebn, h, W2T, W2P, b2, logits, dlogits, dh, dW1, dembcat, raw, stat, scratch, dgain, dbias;
     int[] yb;
 
     @Setup
@@ -48,6 +48,8 @@ public class KernelsBench {
         hprebn = rand(r, N * H);
         h = rand(r, N * H);
         W2T = rand(r, V * H);
+        W2P = new float[Kernels.packedBTSize(V, H)];
+        W1P = new float[Kernels.packedBTSize(F, H)];
         b2 = rand(r, V);
         logits = rand(r, N * V);
         dlogits = rand(r, N * V);
@@ -86,6 +88,29 @@ public class KernelsBench {
     public float[] matmulBT() {
         Kernels.matmulBT(h, W2T, b2, logits, N, hidden, V);
         return logits;
+    }
+
+    /** The same from W2T packed first (as a step would: W2T changes every step). */
+    @Benchmark
+    public float[] matmulBTPacked() {
+        Kernels.packBT(W2T, V, hidden, W2P);
+        Kernels.matmulBTPacked(h, W2P, b2, logits, N, hidden, V);
+        return logits;
+    }
+
+    /** dembcat = dhprebn @ W1^T. */
+    @Benchmark
+    public float[] inputGrad() {
+        Kernels.matmulBT(dh, W1, null, dembcat, N, hidden, F);
+        return dembcat;
+    }
+
+    /** The same from W1 packed first. */
+    @Benchmark
+    public float[] inputGradTransposed() {
+        Kernels.packBT(W1, F, hidden, W1P);
+        Kernels.matmulBTPacked(dh, W1P, null, dembcat, N, hidden, F);
+        return dembcat;
     }
 
     /** dW1 = embcat^T @ dhprebn. */

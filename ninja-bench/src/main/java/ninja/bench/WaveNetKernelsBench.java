@@ -38,7 +38,7 @@ public class WaveNetKernelsBench {
     int threads;
 
     int rows, fanIn, fanOut;
-    float[] x, w, bias, out, dout, dw, dx;
+    float[] x, w, wP, bias, out, dout, dw, dx;
     Parallel split;
 
     @Setup
@@ -50,6 +50,7 @@ public class WaveNetKernelsBench {
         Random r = new Random(1);
         x = KernelsBench.rand(r, rows * fanIn);
         w = KernelsBench.rand(r, fanIn * fanOut);
+        wP = new float[Kernels.packedBTSize(fanIn, fanOut)];
         bias = KernelsBench.rand(r, fanOut);
         dout = KernelsBench.rand(r, rows * fanOut);
         out = new float[rows * fanOut];
@@ -82,5 +83,20 @@ public class WaveNetKernelsBench {
     public float[] inputGrad() {
         Kernels.matmulBT(dout, w, null, dx, rows, fanOut, fanIn);
         return dx;
+    }
+
+    /** The same bits from W packed first (W changes every step). */
+    @Benchmark
+    public float[] inputGradPacked() {
+        Kernels.packBT(w, fanIn, fanOut, wP);
+        Kernels.matmulBTPacked(dout, wP, null, dx, rows, fanOut, fanIn);
+        return dx;
+    }
+
+    /** The packing alone: the part of inputGradPacked that is not the matmul. */
+    @Benchmark
+    public float[] packW() {
+        Kernels.packBT(w, fanIn, fanOut, wP);
+        return wP;
     }
 }

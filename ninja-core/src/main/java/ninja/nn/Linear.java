@@ -128,11 +128,13 @@ public final class Linear implements Layer {
         private final Tensor out;       // [..., fan_out]
         private final Tensor dx;        // [..., fan_in]
         private Tensor x;               // the last forward's input, kept for dweight
+        private final float[] packedW;  // weight packed for dx (Kernels.packBT), or null where that does not pay
 
         LinearPlan(int[] in) {
             out = Tensor.zeros(outShape(in));
             dx = Tensor.zeros(in);
             rows = out.numel() / fanOut;
+            packedW = Kernels.packedBTPays(rows, fanOut, fanIn) ? new float[Kernels.packedBTSize(fanIn, fanOut)] : null;
         }
 
         /** out = x @ weight + bias. */
@@ -150,6 +152,7 @@ public final class Linear implements Layer {
          * dbias   = sum_rows(dout)  (bias was broadcast over the rows)
          * dx      = dout @ weight^T
          * </pre>
+         * dx from the weight packed ({@link Kernels#packBT}) where {@link Kernels#packedBTPays}: the same bits.
          */
         @Override
         public Tensor backward(Tensor dout) {
@@ -158,7 +161,13 @@ public final class Linear implements Layer {
             if (bias != null) {
                 Kernels.sumRows(d, bias.grad.data(), rows, fanOut);
             }
-            Kernels.matmulBT(d, weight.value.data(), null, dx.data(), rows, fanOut, fanIn);
+            if (packedW == null) {
+                Kernels.matmulBT(d, weight.value.data(), null, dx.data(), rows, fanOut, fanIn);
+            } else {
+                // the same bits, without horizontal sums: a short fan_out (the logits, 27) makes them half the work
+                Kernels.packBT(weight.value.data(), fanIn, fanOut, packedW);
+                Kernels.matmulBTPacked(d, packedW, null, dx.data(), rows, fanOut, fanIn);
+            }
             return dx;
         }
 

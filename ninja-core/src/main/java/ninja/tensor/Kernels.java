@@ -31,32 +31,53 @@ public final class Kernels {
         }
     }
 
+    /** Columns per panel of {@link #packBT}: the vector kernel's width (256-bit float vectors). */
+    public static final int PANEL = 8;
+
+    /** The length of {@link #packBT}'s output for b[m, k]. */
+    public static int packedBTSize(int m, int k) {
+        int w = Math.min(PANEL, m);
+        return (m + w - 1) / w * w * k;
+    }
+
     /**
-     * {@link #matmulBT}'s result, bit for bit, from {@code bT = b^T} ([k, m], see {@link #transpose}): out[n,m] =
-     * a[n,k] @ bT with matmulBT's order of operations. Faster where k is small (no horizontal sums).
+     * b[m, k] packed for {@link #matmulBTPacked}: b^T cut into panels of w = min(8, m) columns, panel p holding columns
+     * c = min(8p, m - w) .. c + w - 1 (the last one ends at column m, overlapping the one before) as [k, w]
+     * row-major, one after the other. Each panel is read from w rows of b at once and written in order.
      */
-    public static void matmulBTransposed(float[] a, float[] bT, float[] bias, float[] out, int n, int k, int m) {
-        Parallel p = Parallel.current();
-        if (p == null) {
-            SIMD.gemmBTt(a, bT, bias, out, 0, n, k, m);
-        } else {
-            p.gemmBTt(a, bT, bias, out, n, k, m);
+    public static void packBT(float[] b, int m, int k, float[] bP) {
+        int w = Math.min(PANEL, m);
+        for (int j = 0, o = 0; j < m; j += w) {
+            int c = Math.min(j, m - w);
+            for (int t = 0; t < k; t++, o += w) {
+                for (int q = 0; q < w; q++) {
+                    bP[o + q] = b[(c + q) * k + t];
+                }
+            }
         }
     }
 
-    /** to[c, r] = from[r, c] for from [rows, cols]: in 8 x 8 tiles, so both sides stay in cache lines. */
-    public static void transpose(float[] from, int rows, int cols, float[] to) {
-        final int tile = 8;
-        for (int r0 = 0; r0 < rows; r0 += tile) {
-            int r1 = Math.min(r0 + tile, rows);
-            for (int c0 = 0; c0 < cols; c0 += tile) {
-                int c1 = Math.min(c0 + tile, cols);
-                for (int r = r0; r < r1; r++) {
-                    for (int c = c0; c < c1; c++) {
-                        to[c * rows + r] = from[r * cols + c];
-                    }
-                }
-            }
+    /**
+     * Whether {@link #matmulBTPacked} with the packing ({@link #packBT}, once per call) beats {@link #matmulBT} for
+     * out[n,m] = a[n,k] @ b[m,k]^T. Measured (WaveNetKernelsBench inputGrad vs inputGradPacked, one thread, packing
+     * included): k = 27 (n 32, m 128) 25 -> 10 us; k = 128 a tie at m = 48 and slower at m = 256 (the packing, 0.5 ns
+     * an element, and three loads per two multiply-adds instead of seven per twelve); k = 200, m 27 or 30 (the MLP)
+     * 5.5 -> 8.5 us. The horizontal sums that packing saves matter only for short dot products.
+     */
+    public static boolean packedBTPays(int n, int k, int m) {
+        return k < 64 && m >= PANEL && n >= 16;
+    }
+
+    /**
+     * {@link #matmulBT}'s result, bit for bit, from b[m, k] packed by {@link #packBT}: out[n,m] = a[n,k] @ b^T with
+     * matmulBT's order of operations. Faster where k is small (no horizontal sums).
+     */
+    public static void matmulBTPacked(float[] a, float[] bP, float[] bias, float[] out, int n, int k, int m) {
+        Parallel p = Parallel.current();
+        if (p == null) {
+            SIMD.gemmBTPacked(a, bP, bias, out, 0, n, k, m);
+        } else {
+            p.gemmBTPacked(a, bP, bias, out, n, k, m);
         }
     }
 

@@ -28,7 +28,7 @@ public final class Parallel implements AutoCloseable {
     private final Thread[] workers;
     private final Parallel previous;
     // the job: written by the owner before it publishes a new generation (volatile), read by the workers after
-    private boolean transposedB, givenBT;  // gemmBT; givenBT: b is passed transposed (gemmBTt)
+    private boolean transposedB, packedB;  // gemmBT; packedB: b as Kernels.packBT packs it
     private float[] a, b, bias, out;
     private int aRow, aCol, rows, inner, cols;
     private final int chunks;                // row ranges per matmul: a few per thread, so a late thread takes less
@@ -112,18 +112,18 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         set(true, a, 0, 0, b, bias, out, n, k, m);
-        givenBT = false;
+        packedB = false;
         run();
     }
 
-    /** {@link Simd#gemmBTt} over all rows, split by rows (the same cut as gemmBT). */
-    void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int n, int k, int m) {
+    /** {@link Simd#gemmBTPacked} over all rows, split by rows (the same cut as gemmBT). */
+    void gemmBTPacked(float[] a, float[] bP, float[] bias, float[] out, int n, int k, int m) {
         if ((long) n * k * m < MIN_MACS || n < 8 || !choose()) {
-            SIMD.gemmBTt(a, bT, bias, out, 0, n, k, m);
+            SIMD.gemmBTPacked(a, bP, bias, out, 0, n, k, m);
             return;
         }
-        set(true, a, 0, 0, bT, bias, out, n, k, m);
-        givenBT = true;
+        set(true, a, 0, 0, bP, bias, out, n, k, m);
+        packedB = true;
         run();
     }
 
@@ -232,8 +232,8 @@ public final class Parallel implements AutoCloseable {
         if (lo >= hi) {
             return;
         }
-        if (transposedB && givenBT) {
-            SIMD.gemmBTt(a, b, bias, out, lo, hi, inner, cols);
+        if (transposedB && packedB) {
+            SIMD.gemmBTPacked(a, b, bias, out, lo, hi, inner, cols);
         } else if (transposedB) {
             SIMD.gemmBT(a, b, bias, out, lo, hi, inner, cols);
         } else {

@@ -50,12 +50,11 @@ public abstract class Simd {
     public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m);
 
     /**
-     * {@link #gemmBT} from b transposed, {@code bT[t, j] = b[j, t]} ([k, m] row-major): bit-identical to
-     * {@code gemmBT(a, b, ...)} on the same implementation, for the rows i in [rowFrom, rowTo) only. The vector
-     * path then needs no horizontal sums (its lanes run across columns), which cost as much as the multiply-adds
-     * when k is small.
+     * {@link #gemmBT} from b packed by {@link Kernels#packBT}: bit-identical to {@code gemmBT(a, b, ...)} on the same
+     * implementation, for the rows i in [rowFrom, rowTo) only. The vector path then needs no horizontal sums (its
+     * lanes run across columns), which cost as much as the multiply-adds when k is small.
      */
-    public abstract void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k,
+    public abstract void gemmBTPacked(float[] a, float[] bP, float[] bias, float[] out, int rowFrom, int rowTo, int k,
             int m);
 
     /**
@@ -171,18 +170,23 @@ public abstract class Simd {
             }
         }
 
-        /** Row by row, each element's products added from t = 0 as {@link #dot} adds them, then the bias. */
+        /**
+         * Row by row and panel by panel, each element's products added from t = 0 as {@link #dot} adds them, then the
+         * bias (the last panel's columns shared with the one before are recomputed to the same values).
+         */
         @Override
-        public void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+        public void gemmBTPacked(float[] a, float[] bP, float[] bias, float[] out, int rowFrom, int rowTo, int k,
+                int m) {
+            int w = Math.min(Kernels.PANEL, m);
             for (int i = rowFrom; i < rowTo; i++) {
-                int o = i * m;
-                java.util.Arrays.fill(out, o, o + m, 0f);
-                for (int t = 0; t < k; t++) {
-                    axpy(a[i * k + t], bT, t * m, out, o, m);
-                }
-                if (bias != null) {
-                    for (int j = 0; j < m; j++) {
-                        out[o + j] += bias[j];
+                for (int j = 0, pb = 0; j < m; j += w, pb += k * w) {
+                    int o = i * m + Math.min(j, m - w);
+                    java.util.Arrays.fill(out, o, o + w, 0f);
+                    for (int t = 0; t < k; t++) {
+                        axpy(a[i * k + t], bP, pb + t * w, out, o, w);
+                    }
+                    for (int c = 0; bias != null && c < w; c++) {
+                        out[o + c] += bias[o - i * m + c];
                     }
                 }
             }

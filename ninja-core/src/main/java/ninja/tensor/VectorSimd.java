@@ -328,23 +328,23 @@ final class VectorSimd extends Simd {
     }
 
     /**
-     * {@link #gemmBT}'s bits from b transposed ({@code bT[t, j] = b[j, t]}, [k, m] row-major), without horizontal
-     * sums: for rows i and a vector of columns j..j+L-1, eight partial sums P_l = the fma chain over q of
-     * {@code a[i, 8q+l] * bT[8q+l, j..]} (q ascending, from zero: gemmBT's lane l), added
+     * {@link #gemmBT}'s bits from b packed by {@link Kernels#packBT} (panels of 8 columns of b^T, each [k, 8]
+     * contiguous), without horizontal sums: for rows i and a panel's columns c..c+7, eight partial sums P_l = the
+     * fma chain over q of {@code a[i, 8q+l] * b[c.., 8q+l]} (q ascending, from zero: gemmBT's lane l), added
      * ((P0+P1)+(P2+P3))+((P4+P5)+(P6+P7)) as {@link #lanes} adds them, then the tail t >= bound and the bias as
      * {@link #finish}. Each output element gets exactly gemmBT's operations; only its lanes now run across columns.
-     * Tiles of 2 rows x 1 vector (16 accumulators, {@link #partials2}); the last pair of rows and the last vector
-     * end at the range's last row and at column m, recomputing a row or columns to the same values. Fewer than L
-     * columns: scalar code, the same operations.
+     * Tiles of 2 rows x 1 vector (16 accumulators, {@link #partials2}); the last pair of rows ends at the range's
+     * last row, the last panel at column m, recomputing a row or columns to the same values. Fewer than 8 columns:
+     * scalar code, the same operations.
      */
     @Override
-    public void gemmBTt(float[] a, float[] bT, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+    public void gemmBTPacked(float[] a, float[] bP, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
         int bound = k - k % L;
-        if (m < L || L != 8) {
+        if (m < L || L != Kernels.PANEL) {
             float[] p = SCRATCH.get();
             for (int i = rowFrom; i < rowTo; i++) {
                 for (int j = 0; j < m; j++) {
-                    out[i * m + j] = dotT(a, i * k, bT, bias, j, k, m, bound, p);
+                    out[i * m + j] = dotPacked(a, i * k, bP, bias, j, k, m, bound, p);
                 }
             }
             return;
@@ -352,48 +352,51 @@ final class VectorSimd extends Simd {
         int rows = Math.min(2, rowTo - rowFrom);
         for (int i = rowFrom; i < rowTo; i += 2) {
             int r = Math.min(i, rowTo - rows);
-            for (int j = 0; j < m; j += L) {
+            for (int j = 0, pb = 0; j < m; j += L, pb += k * L) {
                 int c = Math.min(j, m - L);
                 if (rows == 2) {
-                    partials2(a, bT, out, r, c, k, m, bound);
+                    partials2(a, bP, out, r, c, pb, k, m, bound);
                 } else {
-                    partials1(a, bT, out, r, c, k, m, bound);
+                    partials1(a, bP, out, r, c, pb, k, m, bound);
                 }
                 if (bound < k || bias != null) {
-                    tailT(a, bT, bias, out, r, rows, c, k, m, bound);
+                    tailPacked(a, bP, bias, out, r, rows, c, pb, k, m, bound);
                 }
             }
         }
     }
 
-    /** out[i..i+1, c..c+L) = the partial sums over t < bound, combined: 2 rows x 8 partials, each bT vector used twice. */
-    private static void partials2(float[] a, float[] bT, float[] out, int i, int c, int k, int m, int bound) {
+    /**
+     * out[i..i+1, c..c+L) = the combined partial sums over t < bound from the panel at pb: 2 rows x 8 partials, each
+     * panel vector used twice.
+     */
+    private static void partials2(float[] a, float[] bP, float[] out, int i, int c, int pb, int k, int m, int bound) {
         FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
         FloatVector q0 = p0, q1 = p0, q2 = p0, q3 = p0, q4 = p0, q5 = p0, q6 = p0, q7 = p0;
         int a0 = i * k, a1 = a0 + k;
-        for (int t = 0, bo = c; t < bound; t += 8, bo += 8 * m) {
-            FloatVector w = FloatVector.fromArray(S, bT, bo);
+        for (int t = 0, bo = pb; t < bound; t += 8, bo += 8 * L) {
+            FloatVector w = FloatVector.fromArray(S, bP, bo);
             p0 = FloatVector.broadcast(S, a[a0 + t]).fma(w, p0);
             q0 = FloatVector.broadcast(S, a[a1 + t]).fma(w, q0);
-            w = FloatVector.fromArray(S, bT, bo + m);
+            w = FloatVector.fromArray(S, bP, bo + L);
             p1 = FloatVector.broadcast(S, a[a0 + t + 1]).fma(w, p1);
             q1 = FloatVector.broadcast(S, a[a1 + t + 1]).fma(w, q1);
-            w = FloatVector.fromArray(S, bT, bo + 2 * m);
+            w = FloatVector.fromArray(S, bP, bo + 2 * L);
             p2 = FloatVector.broadcast(S, a[a0 + t + 2]).fma(w, p2);
             q2 = FloatVector.broadcast(S, a[a1 + t + 2]).fma(w, q2);
-            w = FloatVector.fromArray(S, bT, bo + 3 * m);
+            w = FloatVector.fromArray(S, bP, bo + 3 * L);
             p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(w, p3);
             q3 = FloatVector.broadcast(S, a[a1 + t + 3]).fma(w, q3);
-            w = FloatVector.fromArray(S, bT, bo + 4 * m);
+            w = FloatVector.fromArray(S, bP, bo + 4 * L);
             p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(w, p4);
             q4 = FloatVector.broadcast(S, a[a1 + t + 4]).fma(w, q4);
-            w = FloatVector.fromArray(S, bT, bo + 5 * m);
+            w = FloatVector.fromArray(S, bP, bo + 5 * L);
             p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(w, p5);
             q5 = FloatVector.broadcast(S, a[a1 + t + 5]).fma(w, q5);
-            w = FloatVector.fromArray(S, bT, bo + 6 * m);
+            w = FloatVector.fromArray(S, bP, bo + 6 * L);
             p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(w, p6);
             q6 = FloatVector.broadcast(S, a[a1 + t + 6]).fma(w, q6);
-            w = FloatVector.fromArray(S, bT, bo + 7 * m);
+            w = FloatVector.fromArray(S, bP, bo + 7 * L);
             p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(w, p7);
             q7 = FloatVector.broadcast(S, a[a1 + t + 7]).fma(w, q7);
         }
@@ -402,29 +405,29 @@ final class VectorSimd extends Simd {
     }
 
     /** The same for one row (a range of a single row). */
-    private static void partials1(float[] a, float[] bT, float[] out, int i, int c, int k, int m, int bound) {
+    private static void partials1(float[] a, float[] bP, float[] out, int i, int c, int pb, int k, int m, int bound) {
         FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
         int a0 = i * k;
-        for (int t = 0, bo = c; t < bound; t += 8, bo += 8 * m) {
-            p0 = FloatVector.broadcast(S, a[a0 + t]).fma(FloatVector.fromArray(S, bT, bo), p0);
-            p1 = FloatVector.broadcast(S, a[a0 + t + 1]).fma(FloatVector.fromArray(S, bT, bo + m), p1);
-            p2 = FloatVector.broadcast(S, a[a0 + t + 2]).fma(FloatVector.fromArray(S, bT, bo + 2 * m), p2);
-            p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(FloatVector.fromArray(S, bT, bo + 3 * m), p3);
-            p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(FloatVector.fromArray(S, bT, bo + 4 * m), p4);
-            p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(FloatVector.fromArray(S, bT, bo + 5 * m), p5);
-            p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(FloatVector.fromArray(S, bT, bo + 6 * m), p6);
-            p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(FloatVector.fromArray(S, bT, bo + 7 * m), p7);
+        for (int t = 0, bo = pb; t < bound; t += 8, bo += 8 * L) {
+            p0 = FloatVector.broadcast(S, a[a0 + t]).fma(FloatVector.fromArray(S, bP, bo), p0);
+            p1 = FloatVector.broadcast(S, a[a0 + t + 1]).fma(FloatVector.fromArray(S, bP, bo + L), p1);
+            p2 = FloatVector.broadcast(S, a[a0 + t + 2]).fma(FloatVector.fromArray(S, bP, bo + 2 * L), p2);
+            p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(FloatVector.fromArray(S, bP, bo + 3 * L), p3);
+            p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(FloatVector.fromArray(S, bP, bo + 4 * L), p4);
+            p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(FloatVector.fromArray(S, bP, bo + 5 * L), p5);
+            p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(FloatVector.fromArray(S, bP, bo + 6 * L), p6);
+            p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(FloatVector.fromArray(S, bP, bo + 7 * L), p7);
         }
         p0.add(p1).add(p2.add(p3)).add(p4.add(p5).add(p6.add(p7))).intoArray(out, i * m + c);
     }
 
     /** Rows i..i+rows-1 at columns c..c+L: the tail t = bound..k-1 onto the stored sums, then the bias. */
-    private static void tailT(float[] a, float[] bT, float[] bias, float[] out, int i, int rows, int c, int k, int m,
-            int bound) {
+    private static void tailPacked(float[] a, float[] bP, float[] bias, float[] out, int i, int rows, int c, int pb,
+            int k, int m, int bound) {
         for (int r = i; r < i + rows; r++) {
             FloatVector s = FloatVector.fromArray(S, out, r * m + c);
             for (int t = bound; t < k; t++) {
-                s = FloatVector.broadcast(S, a[r * k + t]).fma(FloatVector.fromArray(S, bT, t * m + c), s);
+                s = FloatVector.broadcast(S, a[r * k + t]).fma(FloatVector.fromArray(S, bP, pb + t * L), s);
             }
             if (bias != null) {
                 s = s.add(FloatVector.fromArray(S, bias, c));
@@ -433,17 +436,21 @@ final class VectorSimd extends Simd {
         }
     }
 
-    /** One element of {@link #gemmBTt} in scalar code: gemmBT's lanes as eight floats in p. */
-    private static float dotT(float[] a, int ao, float[] bT, float[] bias, int j, int k, int m, int bound, float[] p) {
+    /**
+     * One element of {@link #gemmBTPacked} in scalar code (fewer than 8 columns: the one panel is b^T, [k, m]):
+     * gemmBT's lanes as eight floats in p.
+     */
+    private static float dotPacked(float[] a, int ao, float[] bP, float[] bias, int j, int k, int m, int bound,
+            float[] p) {
         java.util.Arrays.fill(p, 0, L, 0f);
         for (int t = 0; t < bound; t += L) {
             for (int l = 0; l < L; l++) {
-                p[l] = Math.fma(a[ao + t + l], bT[(t + l) * m + j], p[l]);
+                p[l] = Math.fma(a[ao + t + l], bP[(t + l) * m + j], p[l]);
             }
         }
         float s = bound > 0 ? lanes(p, 0) : 0f;
         for (int t = bound; t < k; t++) {
-            s = Math.fma(a[ao + t], bT[t * m + j], s);
+            s = Math.fma(a[ao + t], bP[t * m + j], s);
         }
         return bias != null ? s + bias[j] : s;
     }

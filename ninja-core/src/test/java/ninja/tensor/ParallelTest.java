@@ -41,18 +41,18 @@ class ParallelTest {
         }
     }
 
-    /** matmulBTransposed split over two threads: the one-thread bits, which are matmulBT's. */
+    /** matmulBTPacked split over two threads: the one-thread bits, which are matmulBT's. */
     @ParameterizedTest(name = "{0}x{1}x{2}")
     @CsvSource({"128, 128, 48", "64, 128, 256", "32, 27, 128", "37, 61, 45", "200, 33, 256", "30, 128, 27"})
     void splitMatmulBTransposedIsBitIdentical(int n, int k, int m) {
         Random r = new Random(n * 31 + k * 7 + m);
         float[] a = SimdTest.rand(r, n * k), b = SimdTest.rand(r, m * k), bias = SimdTest.rand(r, m);
-        float[] bT = new float[k * m], want = new float[n * m], alone = new float[n * m], split = new float[n * m];
-        Kernels.transpose(b, m, k, bT);
+        float[] bT = new float[Kernels.packedBTSize(m, k)], want = new float[n * m], alone = new float[n * m], split = new float[n * m];
+        Kernels.packBT(b, m, k, bT);
         Kernels.matmulBT(a, b, bias, want, n, k, m);
-        Kernels.matmulBTransposed(a, bT, bias, alone, n, k, m);
+        Kernels.matmulBTPacked(a, bT, bias, alone, n, k, m);
         try (Parallel p = Parallel.onThisThread(2)) {
-            Kernels.matmulBTransposed(a, bT, bias, split, n, k, m);
+            Kernels.matmulBTPacked(a, bT, bias, split, n, k, m);
             assertThat(p.splits()).as("matmuls split").isEqualTo((long) n * k * m >= Parallel.MIN_MACS ? 1 : 0);
         }
         assertThat(alone).isEqualTo(want);

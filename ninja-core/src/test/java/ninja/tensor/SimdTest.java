@@ -67,7 +67,7 @@ class SimdTest {
     }
 
     /**
-     * gemmBTt (b passed transposed) gives gemmBT's bits on each implementation, for every shape, with and without
+     * gemmBTPacked (b packed by Kernels.packBT) gives gemmBT's bits on each implementation, for every shape, with and without
      * bias, over row ranges that do not start at 0 (rows outside the range are left alone).
      */
     @ParameterizedTest(name = "k={0}")
@@ -79,15 +79,15 @@ class SimdTest {
             for (int m : ms) {
                 for (int n : ns) {
                     Random r = new Random(k * 100_000 + m * 100 + n);
-                    float[] a = rand(r, n * k), b = rand(r, m * k), bias = rand(r, m), bT = new float[k * m];
-                    Kernels.transpose(b, m, k, bT);
+                    float[] a = rand(r, n * k), b = rand(r, m * k), bias = rand(r, m), bT = new float[Kernels.packedBTSize(m, k)];
+                    Kernels.packBT(b, m, k, bT);
                     for (int from = 0; from <= Math.min(3, n - 1); from += 3) {
                         for (float[] bb : new float[][] {bias, null}) {
                             float[] want = new float[n * m], got = new float[n * m];
                             java.util.Arrays.fill(want, 7f);
                             java.util.Arrays.fill(got, 7f);
                             s.gemmBT(a, b, bb, want, from, n, k, m);
-                            s.gemmBTt(a, bT, bb, got, from, n, k, m);
+                            s.gemmBTPacked(a, bT, bb, got, from, n, k, m);
                             assertThat(got).as("%s %dx%dx%d rows from %d, bias %b", s.name(), n, k, m, from,
                                     bb != null).isEqualTo(want);
                         }
@@ -97,16 +97,21 @@ class SimdTest {
         }
     }
 
+    /** Panel p of packBT holds columns c = min(8p, m - w).. of b^T as [k, w], w = min(8, m). */
     @Test
-    void transposeIsTheTranspose() {
+    void packBTCutsBTransposedIntoPanels() {
         Random r = new Random(3);
-        for (int[] shape : new int[][] {{1, 1}, {3, 17}, {27, 128}, {128, 27}, {16, 8}}) {
-            int rows = shape[0], cols = shape[1];
-            float[] x = rand(r, rows * cols), t = new float[rows * cols];
-            Kernels.transpose(x, rows, cols, t);
-            for (int i = 0; i < rows; i++) {
-                for (int j = 0; j < cols; j++) {
-                    assertThat(t[j * rows + i]).isEqualTo(x[i * cols + j]);
+        for (int[] shape : new int[][] {{1, 1}, {3, 17}, {27, 128}, {128, 27}, {16, 8}, {8, 5}}) {
+            int m = shape[0], k = shape[1], w = Math.min(8, m), panels = (m + w - 1) / w;
+            float[] b = rand(r, m * k), bP = new float[Kernels.packedBTSize(m, k)];
+            assertThat(bP.length).isEqualTo(panels * w * k);
+            Kernels.packBT(b, m, k, bP);
+            for (int p = 0; p < panels; p++) {
+                int c = Math.min(8 * p, m - w);
+                for (int t = 0; t < k; t++) {
+                    for (int q = 0; q < w; q++) {
+                        assertThat(bP[(p * k + t) * w + q]).isEqualTo(b[(c + q) * k + t]);
+                    }
                 }
             }
         }
