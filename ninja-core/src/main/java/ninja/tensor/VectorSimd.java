@@ -333,7 +333,7 @@ final class VectorSimd extends Simd {
      * fma chain over q of {@code a[i, 8q+l] * b[c.., 8q+l]} (q ascending, from zero: gemmBT's lane l), added
      * ((P0+P1)+(P2+P3))+((P4+P5)+(P6+P7)) as {@link #lanes} adds them, then the tail t >= bound and the bias as
      * {@link #finish}. Each output element gets exactly gemmBT's operations; only its lanes now run across columns.
-     * Tiles of 2 rows x 1 vector (16 accumulators, {@link #partials2}); the last pair of rows ends at the range's
+     * Tiles of 2 rows x 1 vector x 8 partials, in two halves ({@link #half2}); the last pair of rows ends at the range's
      * last row, the last panel at column m, recomputing a row or columns to the same values. Fewer than 8 columns:
      * scalar code, the same operations.
      */
@@ -355,7 +355,8 @@ final class VectorSimd extends Simd {
             for (int j = 0, pb = 0; j < m; j += L, pb += k * L) {
                 int c = Math.min(j, m - L);
                 if (rows == 2) {
-                    partials2(a, bP, out, r, c, pb, k, m, bound);
+                    half2(a, bP, out, r, c, pb, k, m, bound, 0);
+                    half2(a, bP, out, r, c, pb, k, m, bound, 4);
                 } else {
                     partials1(a, bP, out, r, c, pb, k, m, bound);
                 }
@@ -367,14 +368,17 @@ final class VectorSimd extends Simd {
     }
 
     /**
-     * out[i..i+1, c..c+L) = the combined partial sums over t < bound from the panel at pb: 2 rows x 8 partials, each
-     * panel vector used twice.
+     * Partial sums P_h..P_h+3 (h = 0 or 4) of rows i and i+1 at the panel pb, over t < bound, added
+     * (P_h+P_h+1)+(P_h+2+P_h+3): h = 0 stores that half into out[i..i+1, c..c+L), h = 4 adds its half to it, making
+     * ((P0+P1)+(P2+P3))+((P4+P5)+(P6+P7)). Two rows share each panel load. Half the partials per call keeps the method
+     * under C2's inlining budget: with all sixteen accumulators in one method the final adds were, in some runs, left
+     * as calls to the Java fallback (about 8.7 KB allocated per WaveNet step).
      */
-    private static void partials2(float[] a, float[] bP, float[] out, int i, int c, int pb, int k, int m, int bound) {
-        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
-        FloatVector q0 = p0, q1 = p0, q2 = p0, q3 = p0, q4 = p0, q5 = p0, q6 = p0, q7 = p0;
-        int a0 = i * k, a1 = a0 + k;
-        for (int t = 0, bo = pb; t < bound; t += 8, bo += 8 * L) {
+    private static void half2(float[] a, float[] bP, float[] out, int i, int c, int pb, int k, int m, int bound,
+            int h) {
+        FloatVector p0 = FloatVector.zero(S), p1 = p0, p2 = p0, p3 = p0, q0 = p0, q1 = p0, q2 = p0, q3 = p0;
+        int a0 = i * k + h, a1 = a0 + k;
+        for (int t = 0, bo = pb + h * L; t < bound; t += 8, bo += 8 * L) {
             FloatVector w = FloatVector.fromArray(S, bP, bo);
             p0 = FloatVector.broadcast(S, a[a0 + t]).fma(w, p0);
             q0 = FloatVector.broadcast(S, a[a1 + t]).fma(w, q0);
@@ -387,21 +391,16 @@ final class VectorSimd extends Simd {
             w = FloatVector.fromArray(S, bP, bo + 3 * L);
             p3 = FloatVector.broadcast(S, a[a0 + t + 3]).fma(w, p3);
             q3 = FloatVector.broadcast(S, a[a1 + t + 3]).fma(w, q3);
-            w = FloatVector.fromArray(S, bP, bo + 4 * L);
-            p4 = FloatVector.broadcast(S, a[a0 + t + 4]).fma(w, p4);
-            q4 = FloatVector.broadcast(S, a[a1 + t + 4]).fma(w, q4);
-            w = FloatVector.fromArray(S, bP, bo + 5 * L);
-            p5 = FloatVector.broadcast(S, a[a0 + t + 5]).fma(w, p5);
-            q5 = FloatVector.broadcast(S, a[a1 + t + 5]).fma(w, q5);
-            w = FloatVector.fromArray(S, bP, bo + 6 * L);
-            p6 = FloatVector.broadcast(S, a[a0 + t + 6]).fma(w, p6);
-            q6 = FloatVector.broadcast(S, a[a1 + t + 6]).fma(w, q6);
-            w = FloatVector.fromArray(S, bP, bo + 7 * L);
-            p7 = FloatVector.broadcast(S, a[a0 + t + 7]).fma(w, p7);
-            q7 = FloatVector.broadcast(S, a[a1 + t + 7]).fma(w, q7);
         }
-        p0.add(p1).add(p2.add(p3)).add(p4.add(p5).add(p6.add(p7))).intoArray(out, i * m + c);
-        q0.add(q1).add(q2.add(q3)).add(q4.add(q5).add(q6.add(q7))).intoArray(out, i * m + m + c);
+        int o = i * m + c;
+        p0 = p0.add(p1).add(p2.add(p3));
+        q0 = q0.add(q1).add(q2.add(q3));
+        if (h > 0) {
+            p0 = FloatVector.fromArray(S, out, o).add(p0);
+            q0 = FloatVector.fromArray(S, out, o + m).add(q0);
+        }
+        p0.intoArray(out, o);
+        q0.intoArray(out, o + m);
     }
 
     /** The same for one row (a range of a single row). */
