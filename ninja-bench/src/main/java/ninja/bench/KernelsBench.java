@@ -107,7 +107,7 @@ public class KernelsBench {
 
     /** The same from W1 packed first. */
     @Benchmark
-    public float[] inputGradTransposed() {
+    public float[] inputGradPacked() {
         Kernels.packBT(W1, F, hidden, W1P);
         Kernels.matmulBTPacked(dh, W1P, null, dembcat, N, hidden, F);
         return dembcat;

@@ -28,7 +28,10 @@ public final class Parallel implements AutoCloseable {
     private final Thread[] workers;
     private final Parallel previous;
     // the job: written by the owner before it publishes a new generation (volatile), read by the workers after
-    private boolean transposedB, packedB;  // gemmBT; packedB: b as Kernels.packBT packs it
+    /** Which kernel a job runs: gemm, gemmBT, or gemmBTPacked (b as Kernels.packBT packs it). */
+    private enum Kind { GEMM, GEMM_BT, GEMM_BT_PACKED }
+
+    private Kind kind;
     private float[] a, b, bias, out;
     private int aRow, aCol, rows, inner, cols;
     private final int chunks;                // row ranges per matmul: a few per thread, so a late thread takes less
@@ -101,7 +104,7 @@ public final class Parallel implements AutoCloseable {
             SIMD.gemm(a, aRow, aCol, b, bias, out, 0, rows, inner, cols);
             return;
         }
-        set(false, a, aRow, aCol, b, bias, out, rows, inner, cols);
+        set(Kind.GEMM, a, aRow, aCol, b, bias, out, rows, inner, cols);
         run();
     }
 
@@ -111,8 +114,7 @@ public final class Parallel implements AutoCloseable {
             SIMD.gemmBT(a, b, bias, out, 0, n, k, m);
             return;
         }
-        set(true, a, 0, 0, b, bias, out, n, k, m);
-        packedB = false;
+        set(Kind.GEMM_BT, a, 0, 0, b, bias, out, n, k, m);
         run();
     }
 
@@ -122,8 +124,7 @@ public final class Parallel implements AutoCloseable {
             SIMD.gemmBTPacked(a, bP, bias, out, 0, n, k, m);
             return;
         }
-        set(true, a, 0, 0, bP, bias, out, n, k, m);
-        packedB = true;
+        set(Kind.GEMM_BT_PACKED, a, 0, 0, bP, bias, out, n, k, m);
         run();
     }
 
@@ -164,9 +165,9 @@ public final class Parallel implements AutoCloseable {
         return window < 4 ? window == 0 || window == 3 : splitWins;
     }
 
-    private void set(boolean bt, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
+    private void set(Kind kind, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
             int inner, int cols) {
-        this.transposedB = bt;
+        this.kind = kind;
         this.a = a;
         this.aRow = aRow;
         this.aCol = aCol;
@@ -232,12 +233,10 @@ public final class Parallel implements AutoCloseable {
         if (lo >= hi) {
             return;
         }
-        if (transposedB && packedB) {
-            SIMD.gemmBTPacked(a, b, bias, out, lo, hi, inner, cols);
-        } else if (transposedB) {
-            SIMD.gemmBT(a, b, bias, out, lo, hi, inner, cols);
-        } else {
-            SIMD.gemm(a, aRow, aCol, b, bias, out, lo, hi, inner, cols);
+        switch (kind) {
+            case GEMM_BT_PACKED -> SIMD.gemmBTPacked(a, b, bias, out, lo, hi, inner, cols);
+            case GEMM_BT -> SIMD.gemmBT(a, b, bias, out, lo, hi, inner, cols);
+            case GEMM -> SIMD.gemm(a, aRow, aCol, b, bias, out, lo, hi, inner, cols);
         }
     }
 
