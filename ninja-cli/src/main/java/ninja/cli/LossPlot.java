@@ -15,12 +15,88 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * DIR/loss.png, the lecture's plot: log10 of every step's batch loss, its mean over each 1,000 steps
  * ({@code plt.plot(torch.tensor(lossi).view(-1, 1000).mean(1))}, drawn at the middle of each block), and the
- * validation losses as points.
+ * validation losses as points. The per-step line is drawn as its envelope: each run of steps that shares a few pixels
+ * contributes its lowest and its highest loss, in step order, so the band the raw line fills stays as it is while
+ * the chart draws about {@link #ENVELOPE} points instead of one per step (200,000 took XChart 1-2 s to draw).
  */
 final class LossPlot {
     static final int BLOCK = 1000;
+    /** At most this many points for the per-step series (two per run of steps: a run is narrower than a pixel of the 1,000-pixel chart). */
+    static final int ENVELOPE = 2000;
 
     private LossPlot() {
+    }
+
+    /**
+     * Draws a small chart to memory on a daemon thread and drops it: loads and initialises Java2D, the fonts and
+     * XChart while the training steps run on the other core, so the real chart after the last step draws warm.
+     */
+    static void warmUp() {
+        Thread t = new Thread(() -> {
+            try {
+                System.setProperty("java.awt.headless", "true");
+                XYChart chart = new XYChartBuilder().width(200).height(120).title("warm-up").build();
+                chart.addSeries("warm-up", new double[] {0, 1, 2}, new double[] {1, 0.5, 0.7}).setMarker(SeriesMarkers.NONE);
+                BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            } catch (Throwable ignored) {
+                // only a head start: the real chart reports its own errors
+            }
+        }, "ninja-plot-warm-up");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+    }
+
+    /**
+     * Starts {@link #write} on a thread of its own and returns it; {@link Drawing#await} waits for the file (the
+     * training command calibrates, evaluates and samples meanwhile, on the core the chart leaves free).
+     */
+    static Drawing start(Path file, Metrics m) {
+        Drawing d = new Drawing(file, m);
+        d.thread.start();
+        return d;
+    }
+
+    /** A chart being written by {@link #start}. */
+    static final class Drawing {
+        private final Thread thread;
+        private volatile Throwable failure;
+
+        private Drawing(Path file, Metrics m) {
+            thread = new Thread(() -> {
+                try {
+                    write(file, m);
+                } catch (Throwable t) {
+                    failure = t;
+                }
+            }, "ninja-loss-plot");
+            thread.setDaemon(true);
+        }
+
+        /** Waits until the chart is written; rethrows what writing it threw. */
+        void await() throws IOException {
+            boolean interrupted = false;
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            Throwable t = failure;
+            if (t instanceof IOException e) {
+                throw e;
+            } else if (t instanceof RuntimeException e) {
+                throw e;
+            } else if (t instanceof Error e) {
+                throw e;
+            } else if (t != null) {
+                throw new IllegalStateException(t);
+            }
+        }
     }
 
     static void write(Path file, Metrics m) throws IOException {
@@ -32,15 +108,7 @@ final class LossPlot {
         int n = m.losses.size();
         List<Double> x = new ArrayList<>();
         List<Double> y = new ArrayList<>();
-        // thin the per-step series to at most ~20k points: the plot cannot show more, and rendering stays quick
-        int stride = Math.max(1, n / 20_000);
-        for (int i = 0; i < n; i += stride) {
-            float l = m.losses.get(i);
-            if (Float.isFinite(l) && l > 0) {
-                x.add((double) i);
-                y.add(Math.log10(l));
-            }
-        }
+        envelope(m.losses, x, y);
         if (!x.isEmpty()) {
             XYSeries s = chart.addSeries("log10 loss per step", x, y);
             s.setMarker(SeriesMarkers.NONE);
@@ -87,5 +155,30 @@ final class LossPlot {
         }
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
         AtomicFile.write(file, ch -> ch.write(ByteBuffer.wrap(png)));
+    }
+
+    /**
+     * (step, log10 loss) of the lowest and the highest finite positive loss in each run of consecutive steps, the
+     * runs as long as keeps the points within {@link #ENVELOPE}; both in step order (one point when they coincide).
+     */
+    static void envelope(List<Float> losses, List<Double> x, List<Double> y) {
+        int n = losses.size();
+        int run = Math.max(1, (n + ENVELOPE / 2 - 1) / (ENVELOPE / 2));
+        for (int start = 0; start < n; start += run) {
+            int lo = -1, hi = -1;
+            for (int i = start; i < Math.min(n, start + run); i++) {
+                float l = losses.get(i);
+                if (Float.isFinite(l) && l > 0) {
+                    lo = lo < 0 || l < losses.get(lo) ? i : lo;
+                    hi = hi < 0 || l > losses.get(hi) ? i : hi;
+                }
+            }
+            if (lo >= 0) {
+                for (int i : lo == hi ? new int[] {lo} : new int[] {Math.min(lo, hi), Math.max(lo, hi)}) {
+                    x.add((double) i);
+                    y.add(Math.log10(losses.get(i)));
+                }
+            }
+        }
     }
 }

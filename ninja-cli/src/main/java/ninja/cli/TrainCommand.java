@@ -87,6 +87,7 @@ final class TrainCommand extends ModelCommand {
         long t0 = System.nanoTime();
         boolean done;
         Metrics metrics = Metrics.open(dir.resolve("metrics.csv"), start);
+        LossPlot.warmUp();
         try (Progress progress = Progress.create(quiet, start, steps, Math.max(1, Math.min(10_000, steps / 20)), log)) {
             if (!quiet) {
                 Schedule schedule = run.training().schedule();
@@ -129,9 +130,10 @@ final class TrainCommand extends ModelCommand {
             LossPlot.write(dir.resolve("loss.png"), metrics);
             return interrupted(ck, ckFile, dir, seconds, signals);
         }
+        LossPlot.Drawing plot = LossPlot.start(dir.resolve("loss.png"), metrics);   // drawn meanwhile: it takes longest
         TrainingRun.Finish f = run.finish(samples);
         write(f.checkpoint(), ckFile);
-        LossPlot.write(dir.resolve("loss.png"), metrics);
+        plot.await();
         done(f, start, seconds, ckFile, dir);
         return Main.OK;
     }
