@@ -93,6 +93,11 @@ public final class Parallel implements AutoCloseable {
         return generation;
     }
 
+    /** Whether the calling thread's matmuls are split over other threads (an open Parallel of two or more). */
+    public static boolean splitsThisThread() {
+        return CURRENT.get() != null;
+    }
+
     /** The calling thread's split, or null when it runs everything alone. */
     static Parallel current() {
         return CURRENT.get();
@@ -131,38 +136,50 @@ public final class Parallel implements AutoCloseable {
     // Adaptive mode: windows of WINDOW matmuls are timed from start to start, so a window's time holds all the
     // work around its matmuls too (and what a spinning worker costs the rest of the step on a busy machine); four
     // probe windows (split, alone, alone, split) decide, the winner runs for DECIDED windows, then probes again.
-    private static final int WINDOW = 256, DECIDED = 48;
+    private static final int WINDOW = 256, DECIDED = 48;   // WINDOW a power of two (the count wraps by a mask)
     private long windowStart;
     private int windowCalls, window = -1;
     private long nanosSplit, nanosAlone;
-    private boolean splitWins = true;
+    private boolean splitWins = true, split = true;
 
-    /** Whether this matmul is split: always when not adaptive, else as the current window says. */
+    /**
+     * Whether this matmul is split: always when not adaptive, else as the current window says. Kept free of rare
+     * branches: C2 compiles a branch it never saw taken as a trap, and this method is inlined into the callers of
+     * the kernels, so a window's rare branch first taken late (the probes' wrap, every 13,312 matmuls) deoptimised
+     * them, their Vector API code then running interpreted until compiled again (JFR on a loaded machine: three such
+     * deoptimisations in one WaveNet bench run; none in 49 runs since).
+     */
     private boolean choose() {
         if (!adaptive) {
             return true;
         }
         if (windowCalls == 0) {
-            long now = System.nanoTime();
-            if (window >= 0 && window < 4) {
-                long dt = now - windowStart;
-                if (window == 0 || window == 3) {
-                    nanosSplit += dt;
-                } else {
-                    nanosAlone += dt;
-                }
-                if (window == 3) {
-                    splitWins = nanosSplit < nanosAlone;
-                }
-            }
-            window = window + 1 >= 4 + DECIDED ? 0 : window + 1;
-            if (window == 0) {
-                nanosSplit = nanosAlone = 0;
-            }
-            windowStart = now;
+            nextWindow();   // once a window: a cold call site, too big for C2 to inline, its branches its own
         }
-        windowCalls = windowCalls + 1 == WINDOW ? 0 : windowCalls + 1;
-        return window < 4 ? window == 0 || window == 3 : splitWins;
+        windowCalls = (windowCalls + 1) & (WINDOW - 1);
+        return split;
+    }
+
+    /** At the start of each window: the time of the one before booked, the probes judged, the next plan set. */
+    private void nextWindow() {
+        long now = System.nanoTime();
+        if (window >= 0 && window < 4) {
+            long dt = now - windowStart;
+            if (window == 0 || window == 3) {
+                nanosSplit += dt;
+            } else {
+                nanosAlone += dt;
+            }
+            if (window == 3) {
+                splitWins = nanosSplit < nanosAlone;
+            }
+        }
+        window = window + 1 >= 4 + DECIDED ? 0 : window + 1;
+        if (window == 0) {
+            nanosSplit = nanosAlone = 0;
+        }
+        windowStart = now;
+        split = window < 4 ? window == 0 || window == 3 : splitWins;
     }
 
     private void set(Kind kind, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
