@@ -1,6 +1,7 @@
 package ninja.train;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.DoubleSupplier;
 import ninja.data.Batch;
 import ninja.data.Splits;
 import ninja.model.Schedule;
@@ -9,6 +10,7 @@ import ninja.nn.Sequential;
 import ninja.nn.SequentialStep;
 import ninja.nn.StepBackward;
 import ninja.rng.TorchGenerator;
+import ninja.tensor.Parallel;
 
 /**
  * The loop both lectures train with, over a model given as layers:
@@ -50,6 +52,15 @@ abstract class SgdTraining<C> implements Training<C> {
     /** The val loss of the model now (its parameters synced), batchnorm in eval mode. */
     abstract double valLoss();
 
+    /**
+     * The same number from a copy of the model as it is now (its parameters synced), on the thread that asks for it,
+     * one thread: for {@link DeferredEval}, which asks while training goes on.
+     */
+    abstract DoubleSupplier valLossOfCopy();
+
+    /** Whether val losses are computed beside the steps: when the steps run on one thread (null: so decide). */
+    Boolean deferEval;
+
     /** A checkpoint that training no longer changes (kept while the next steps show whether the run diverges). */
     abstract C snapshot();
 
@@ -79,42 +90,62 @@ abstract class SgdTraining<C> implements Training<C> {
         Param[] running = model.buffers().toArray(new Param[0]);     // once: the loop allocates nothing
         C pending = null;
         int pendingStep = 0;
-        while (step < totalSteps) {
-            b.drawInto(splits.train(), g, ix);
-            float lr = schedule.at(step);
-            float loss = ts.step(b, lr);
-            divergence.check(step, loss, lr);
-            // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
-            // variance overflows first: the running statistics are a few hundred floats, cheap to watch every step.
-            for (Param q : running) {
-                if (!allFinite(q.value.data())) {
-                    throw new NonFiniteLossException(step, "the batch statistics overflowed at step " + step
-                            + " (loss " + loss + ", lr " + lr + "): training diverged; try a smaller --lr");
+        // a one-thread step leaves the other core idle: the val loss is computed there while the steps go on
+        boolean defer = deferEval != null ? deferEval : !Parallel.splitsThisThread();
+        DeferredEval later = new DeferredEval(l, evalEvery);
+        try {
+            while (step < totalSteps) {
+                b.drawInto(splits.train(), g, ix);
+                float lr = schedule.at(step);
+                float loss = ts.step(b, lr);
+                divergence.check(step, loss, lr);
+                // The fused cross-entropy stays finite on huge logits (as torch's does), but a diverged batch's
+                // variance overflows first: the running statistics are a few hundred floats, cheap to watch every step.
+                for (Param q : running) {
+                    if (!allFinite(q.value.data())) {
+                        throw new NonFiniteLossException(step, "the batch statistics overflowed at step " + step
+                                + " (loss " + loss + ", lr " + lr + "): training diverged; try a smaller --lr");
+                    }
+                }
+                later.step(step, lr, loss);
+                step++;
+                // a plan may keep a weight transposed for speed: write it back before anything reads the model
+                if (evalEvery > 0 && step % evalEvery == 0) {
+                    ts.syncParameters();
+                    if (defer) {
+                        later.start(step, valLossOfCopy());
+                    } else {
+                        l.onEval(step, (float) valLoss());
+                    }
+                }
+                if (pending != null && step - pendingStep >= Divergence.WINDOW) {
+                    later.await();
+                    l.onCheckpoint(pendingStep, pending);
+                    pending = null;
+                }
+                if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps && pending == null) {
+                    ts.syncParameters();
+                    pending = snapshot();
+                    pendingStep = step;
+                }
+                if (stop.getAsBoolean()) {
+                    ts.syncParameters();
+                    later.await();
+                    return step >= totalSteps;
                 }
             }
-            l.onStep(step, lr, loss);
-            step++;
-            // a plan may keep a weight transposed for speed: write it back before anything reads the model
-            if (evalEvery > 0 && step % evalEvery == 0) {
-                ts.syncParameters();
-                l.onEval(step, (float) valLoss());
+            ts.syncParameters();
+            later.await();
+            return true;
+        } catch (NonFiniteLossException e) {
+            // the listener still hears of every step before the divergence, as it would have without the deferral
+            try {
+                later.await();
+            } catch (RuntimeException | Error also) {
+                e.addSuppressed(also);
             }
-            if (pending != null && step - pendingStep >= Divergence.WINDOW) {
-                l.onCheckpoint(pendingStep, pending);
-                pending = null;
-            }
-            if (checkpointEvery > 0 && step % checkpointEvery == 0 && step < totalSteps && pending == null) {
-                ts.syncParameters();
-                pending = snapshot();
-                pendingStep = step;
-            }
-            if (stop.getAsBoolean()) {
-                ts.syncParameters();
-                return step >= totalSteps;
-            }
+            throw e;
         }
-        ts.syncParameters();
-        return true;
     }
 
     /** A checkpoint must never hold a diverged model, even if the last loss seen was finite. */

@@ -64,6 +64,12 @@ public final class Trainer extends SgdTraining<Checkpoint> {
     }
 
     @Override
+    java.util.function.DoubleSupplier valLossOfCopy() {
+        Parameters copy = p.copy();
+        return () -> Evaluation.loss(copy, splits.val(), false);
+    }
+
+    @Override
     Checkpoint snapshot() {
         return checkpoint();
     }

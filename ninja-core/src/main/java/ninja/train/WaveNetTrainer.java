@@ -72,6 +72,12 @@ public final class WaveNetTrainer extends SgdTraining<WaveNetCheckpoint> {
     }
 
     @Override
+    java.util.function.DoubleSupplier valLossOfCopy() {
+        Sequential copy = snapshot().layers();
+        return () -> SequentialEval.loss(copy, splits.val(), false);
+    }
+
+    @Override
     WaveNetCheckpoint snapshot() {
         return checkpoint().copy();
     }

@@ -193,4 +193,61 @@ class TrainerTest {
         // 303 was taken after three steps at lr 50, and dropped when the divergence was seen
         assertThat(written).containsExactly(101, 202);
     }
+
+    /** Every call a listener gets, as text, in order. */
+    static final class Recorder implements Trainer.Listener {
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void onStep(int step, float lr, float loss) {
+            events.add("step " + step + " " + lr + " " + loss);
+        }
+
+        @Override
+        public void onEval(int step, float valLoss) {
+            events.add("val " + step + " " + valLoss);
+        }
+
+        @Override
+        public void onCheckpoint(int step, Checkpoint ck) {
+            events.add("checkpoint " + step + " " + ck.step());
+        }
+    }
+
+    private static List<String> events(boolean defer, Schedule schedule, int steps) {
+        Trainer t = Trainer.fresh(SMALL, splits(), schedule);
+        t.deferEval = defer;
+        Recorder r = new Recorder();
+        try {
+            t.run(steps, 25, 100, r, () -> false);
+        } catch (NonFiniteLossException e) {
+            r.events.add("diverged at " + e.step());
+        }
+        return r.events;
+    }
+
+    @Test
+    void aValLossComputedBesideTheStepsTellsTheListenerWhatAnInPlaceOneDoes() {
+        List<String> inPlace = events(false, SCHEDULE, 400);
+        assertThat(inPlace.get(25)).startsWith("val 25 ");
+        assertThat(inPlace.stream().filter(e -> e.startsWith("val "))).hasSize(16);
+        assertThat(inPlace).contains("checkpoint 100 100", "checkpoint 200 200");
+        assertThat(events(true, SCHEDULE, 400)).isEqualTo(inPlace);
+        // and a run that diverges: every step before it reported, in the same order, the same vals
+        Schedule diverging = new Schedule(0.1f, 50f, 300);
+        List<String> diverged = events(false, diverging, 1_000);
+        assertThat(diverged.get(diverged.size() - 1)).startsWith("diverged at 3");
+        assertThat(events(true, diverging, 1_000)).isEqualTo(diverged);
+    }
+
+    @Test
+    void theValLossOfACopyIsTheValLoss() {
+        Trainer t = Trainer.fresh(SMALL, splits(), SCHEDULE);
+        t.run(300, 0, 0, QUIET, () -> false);
+        java.util.function.DoubleSupplier later = t.valLossOfCopy();
+        double now = t.valLoss();
+        t.run(400, 0, 0, QUIET, () -> false);            // the copy does not follow the model
+        assertThat(later.getAsDouble()).isEqualTo(now);
+        assertThat(t.valLoss()).isNotEqualTo(now);
+    }
 }

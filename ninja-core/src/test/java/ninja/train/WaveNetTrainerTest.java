@@ -78,6 +78,19 @@ class WaveNetTrainerTest {
     }
 
     @Test
+    void theValLossOfACopyIsTheValLossAndDoesNotFollowTheModel() {
+        WaveNetTrainer t = WaveNetTrainer.fresh(SMALL, splits(), SCHEDULE);
+        t.run(100, 0, 0, new WaveNetTrainer.Listener() {
+        }, () -> false);
+        java.util.function.DoubleSupplier later = t.valLossOfCopy();
+        double now = t.valLoss();
+        t.run(150, 0, 0, new WaveNetTrainer.Listener() {
+        }, () -> false);
+        assertThat(later.getAsDouble()).isEqualTo(now);
+        assertThat(t.valLoss()).isNotEqualTo(now);
+    }
+
+    @Test
     void stopsAtTheFirstNonFiniteLoss() {
         WaveNetTrainer t = WaveNetTrainer.fresh(SMALL, splits(), new Schedule(1e30f, 1e30f, 0));
         assertThatThrownBy(() -> t.run(500, 0, 0, QUIET, () -> false)).isInstanceOf(NonFiniteLossException.class);
