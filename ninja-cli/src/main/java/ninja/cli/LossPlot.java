@@ -60,40 +60,33 @@ final class LossPlot {
     /** A chart being written by {@link #start}. */
     static final class Drawing {
         private final Thread thread;
-        private volatile Throwable failure;
+        private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
 
         private Drawing(Path file, Metrics m) {
             thread = new Thread(() -> {
                 try {
                     write(file, m);
+                    done.complete(null);
                 } catch (Throwable t) {
-                    failure = t;
+                    done.completeExceptionally(t);
                 }
             }, "ninja-loss-plot");
             thread.setDaemon(true);
         }
 
-        /** Waits until the chart is written; rethrows what writing it threw. */
+        /** Waits until the chart is written (uninterruptibly); rethrows what writing it threw. */
         void await() throws IOException {
-            boolean interrupted = false;
-            while (thread.isAlive()) {
-                try {
-                    thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
+            try {
+                done.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                Throwable t = e.getCause();
+                if (t instanceof IOException io) {
+                    throw io;
+                } else if (t instanceof RuntimeException r) {
+                    throw r;
+                } else if (t instanceof Error r) {
+                    throw r;
                 }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable t = failure;
-            if (t instanceof IOException e) {
-                throw e;
-            } else if (t instanceof RuntimeException e) {
-                throw e;
-            } else if (t instanceof Error e) {
-                throw e;
-            } else if (t != null) {
                 throw new IllegalStateException(t);
             }
         }

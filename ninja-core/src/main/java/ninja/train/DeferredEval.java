@@ -1,5 +1,7 @@
 package ninja.train;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -16,10 +18,7 @@ final class DeferredEval {
     private final float[] lrs, losses;
     private int buffered;
     private int evalStep = -1;                 // the pending evaluation's step (its steps done), -1: none
-    private Thread thread;
-    private volatile boolean finished;
-    private volatile double value;
-    private volatile Throwable failure;
+    private CompletableFuture<Double> result;  // the pending evaluation's loss
 
     /** Steps buffered at most (an evaluation takes a few hundred steps' time; beyond this the training thread waits). */
     static final int MAX_BUFFER = 4096;
@@ -36,23 +35,23 @@ final class DeferredEval {
     /** Starts {@code valLoss} as the val loss after {@code stepsDone} steps (an earlier one is passed on first). */
     void start(int stepsDone, DoubleSupplier valLoss) {
         await();
-        evalStep = stepsDone;
-        finished = false;
-        thread = new Thread(() -> {
+        CompletableFuture<Double> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
             try {
-                value = valLoss.getAsDouble();
-            } catch (Throwable t) {
-                failure = t;
+                f.complete(valLoss.getAsDouble());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
             }
-            finished = true;
         }, "ninja-val-loss");
-        thread.setDaemon(true);
-        thread.start();
+        t.setDaemon(true);
+        evalStep = stepsDone;
+        result = f;
+        t.start();
     }
 
     /** A step's report: to the listener now when no evaluation is pending, else after it. */
     void step(int step, float lr, float loss) {
-        if (evalStep >= 0 && finished) {
+        if (evalStep >= 0 && result.isDone()) {
             deliver();
         }
         if (evalStep < 0) {
@@ -72,36 +71,27 @@ final class DeferredEval {
 
     /** Waits for the pending evaluation, if any, and passes it on with the steps after it. */
     void await() {
-        if (evalStep < 0) {
-            return;
+        if (evalStep >= 0) {
+            deliver();
         }
-        boolean interrupted = false;
-        while (!finished) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        deliver();
     }
 
     private void deliver() {
         int at = evalStep;
+        CompletableFuture<Double> f = result;
         evalStep = -1;
-        thread = null;
-        Throwable t = failure;
-        if (t != null) {
-            failure = null;
+        result = null;
+        double value;
+        try {
+            value = f.join();                  // uninterruptible: the training thread's interrupt stays set
+        } catch (CompletionException e) {
             buffered = 0;
-            if (t instanceof RuntimeException e) {
-                throw e;
+            Throwable t = e.getCause();
+            if (t instanceof RuntimeException r) {
+                throw r;
             }
-            if (t instanceof Error e) {
-                throw e;
+            if (t instanceof Error r) {
+                throw r;
             }
             throw new IllegalStateException("the val loss after step " + at + " failed: " + t, t);
         }
