@@ -142,6 +142,13 @@ class SimdTest {
         float s1 = SCALAR.expShiftSum(x, 0, 1f, e1, 0, len), s2 = VECTOR.expShiftSum(x, 0, 1f, e2, 0, len);
         close("exp", e2, e1);
         assertThat(s2).isCloseTo(s1, org.assertj.core.data.Offset.offset(1e-5f * s1));
+        // without an output (a forward-only pass) the same sum, bit for bit, at an offset into x as well
+        assertThat(VECTOR.expShiftSum(x, 0, 1f, null, 0, len)).isEqualTo(s2);
+        if (len > 1) {
+            float[] tail = new float[len - 1];
+            float st = VECTOR.expShiftSum(x, 1, 1f, tail, 0, len - 1);
+            assertThat(VECTOR.expShiftSum(x, 1, 1f, null, 0, len - 1)).isEqualTo(st);
+        }
         assertThat(VECTOR.max(x, 0, len)).isEqualTo(SCALAR.max(x, 0, len));
         assertThat(VECTOR.dot(x, 0, mean, 0, len)).isCloseTo(SCALAR.dot(x, 0, mean, 0, len),
                 org.assertj.core.data.Offset.offset(1e-4f * len));
