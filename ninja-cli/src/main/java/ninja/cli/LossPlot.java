@@ -52,27 +52,23 @@ final class LossPlot {
      * training command calibrates, evaluates and samples meanwhile, on the core the chart leaves free).
      */
     static Drawing start(Path file, Metrics m) {
-        Drawing d = new Drawing(file, m);
-        d.thread.start();
+        Drawing d = new Drawing();
+        Thread t = new Thread(() -> {
+            try {
+                write(file, m);
+                d.done.complete(null);
+            } catch (Throwable e) {
+                d.done.completeExceptionally(e);
+            }
+        }, "ninja-loss-plot");
+        t.setDaemon(true);
+        t.start();
         return d;
     }
 
     /** A chart being written by {@link #start}. */
     static final class Drawing {
-        private final Thread thread;
         private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
-
-        private Drawing(Path file, Metrics m) {
-            thread = new Thread(() -> {
-                try {
-                    write(file, m);
-                    done.complete(null);
-                } catch (Throwable t) {
-                    done.completeExceptionally(t);
-                }
-            }, "ninja-loss-plot");
-            thread.setDaemon(true);
-        }
 
         /** Waits until the chart is written (uninterruptibly); rethrows what writing it threw. */
         void await() throws IOException {
@@ -167,11 +163,16 @@ final class LossPlot {
                 }
             }
             if (lo >= 0) {
-                for (int i : lo == hi ? new int[] {lo} : new int[] {Math.min(lo, hi), Math.max(lo, hi)}) {
-                    x.add((double) i);
-                    y.add(Math.log10(losses.get(i)));
+                point(losses, Math.min(lo, hi), x, y);
+                if (hi != lo) {
+                    point(losses, Math.max(lo, hi), x, y);
                 }
             }
         }
+    }
+
+    private static void point(List<Float> losses, int step, List<Double> x, List<Double> y) {
+        x.add((double) step);
+        y.add(Math.log10(losses.get(step)));
     }
 }
