@@ -67,6 +67,36 @@ class SimdTest {
     }
 
     /**
+     * The vector gemm gives each element the bits of one plain chain of fused multiply-adds over t (then the bias
+     * added once), whatever block, vector or tail it falls in: row counts below and above the block of four, column
+     * counts with no tail, a tail of 3 (the WaveNet's 27 logits: a last vector overlapping the one before) and below
+     * one vector. Reference written here, not taken from the kernels.
+     */
+    @ParameterizedTest(name = "{0}x{1}x{2}")
+    @CsvSource({"32, 128, 27", "3, 40, 27", "7, 5, 9", "6, 33, 13", "5, 12, 5", "4, 30, 200", "2, 9, 31"})
+    void gemmElementsAreOneFusedChainEach(int n, int k, int m) {
+        if (VECTOR == null) {
+            return;
+        }
+        Random r = new Random(31L * n + 7L * k + m);
+        float[] a = rand(r, n * k), b = rand(r, k * m), bias = rand(r, m), at = rand(r, k * n);
+        float[] out = new float[n * m], outT = new float[n * m];
+        VECTOR.gemm(a, k, 1, b, bias, out, 0, n, k, m);
+        VECTOR.gemm(at, 1, n, b, null, outT, 0, n, k, m);
+        for (int i = 0; i < n; i++) {
+            for (int c = 0; c < m; c++) {
+                float s = 0f, sT = 0f;
+                for (int t = 0; t < k; t++) {
+                    s = Math.fma(a[i * k + t], b[t * m + c], s);
+                    sT = Math.fma(at[t * n + i], b[t * m + c], sT);
+                }
+                assertThat(out[i * m + c]).as("a @ b + bias [%d, %d]", i, c).isEqualTo(s + bias[c]);
+                assertThat(outT[i * m + c]).as("a.T @ b [%d, %d]", i, c).isEqualTo(sT);
+            }
+        }
+    }
+
+    /**
      * gemmBTPacked (b packed by Kernels.packBT) gives gemmBT's bits on each implementation, for every shape, with and without
      * bias, over row ranges that do not start at 0 (rows outside the range are left alone).
      */
