@@ -8,6 +8,7 @@ import ninja.lecture.Grads;
 import ninja.lecture.Name;
 import ninja.lecture.Weights;
 import ninja.rng.TorchGenerator;
+import ninja.tensor.Simd;
 import ninja.tensor.Tensor;
 
 /**
@@ -101,10 +102,8 @@ public final class Embedding implements Layer {
             float[] d = dout.data(), dw = weight.grad.data();
             java.util.Arrays.fill(dw, 0f);
             for (int r = 0; r < rows; r++) {
-                int o = ix[r] * dim, s = r * dim;
-                for (int c = 0; c < dim; c++) {
-                    dw[o + c] += d[s + c];
-                }
+                // dw[v] += dout[r] as one axpy with a = 1: x * 1 is exact, so each sum is rounded once, as by +=
+                Simd.INSTANCE.axpy(1f, d, r * dim, dw, ix[r] * dim, dim);
             }
             return null;
         }
