@@ -64,6 +64,9 @@ final class BenchCommand extends ModelCommand {
     @Option(names = "--out", paramLabel = "PNG", defaultValue = "scaling.png", description = "chart file for --scaling; default ${DEFAULT-VALUE}")
     Path out;
 
+    @Option(names = "--layers", description = "where a step's time goes: each layer's forward, backward and update, timed over --steps steps (default: --rounds x --round-ms)")
+    boolean layers;
+
     static final float LR = 0.1f;
     static final int BATCHES = 512;
 
@@ -87,6 +90,12 @@ final class BenchCommand extends ModelCommand {
             throw new Errors.UserError("--steps, --rounds and --round-ms must be at least 1");
         }
         torchModes(); // reject a bad --torch before any work
+        if (layers) {
+            if (scaling) {
+                throw new Errors.UserError("--layers profiles one model; leave out --scaling");
+            }
+            return LayerProfile.run(this, o);
+        }
         if (model.wavenet()) {
             if (scaling) {
                 throw new Errors.UserError("--scaling sweeps the MLP's sizes; leave out --config wavenet");

@@ -8,7 +8,7 @@ import java.io.StringWriter;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;
 
-/** ./ninja bench: a tiny run prints the documented JSON; a bad option is a one-line error, exit 2. */
+/** ./ninja bench: a tiny run prints the documented JSON, --layers each layer's times; a bad option is a one-line error, exit 2. */
 class BenchCommandTest {
     static int run(StringWriter out, StringWriter err, String... args) {
         return Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
@@ -35,6 +35,48 @@ class BenchCommandTest {
         assertThat(j.get("machine").get("jvm_flags").isArray()).isTrue();
         assertThat(j.get("loops").has("torch_manual")).isFalse();
         assertThat(j.get("ratio").isNull()).isTrue();
+    }
+
+    @Test
+    void layersProfileEveryLayerOfTheModelInOrder() throws Exception {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, "bench", "--layers", "--data", TestData.namesPath().toString(), "--hidden", "16",
+                "--steps", "30", "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode j = Json.MAPPER.readTree(out.toString());
+        assertThat(j.get("steps").asInt()).isEqualTo(30);
+        assertThat(j.get("warm_steps").asInt()).isGreaterThanOrEqualTo(1000);
+        JsonNode rows = j.get("layers");
+        String[] want = {"Embedding(27, 10)", "FlattenConsecutive(3)", "Linear(30, 16)", "BatchNorm(16, the notebook's)",
+            "Tanh()", "Linear(16, 27)"};
+        assertThat(rows.size()).isEqualTo(want.length);
+        for (int i = 0; i < want.length; i++) {
+            assertThat(rows.get(i).get("layer").asText()).isEqualTo(want[i]);
+            assertThat(rows.get(i).get("backward_us").asDouble()).as(want[i]).isNotNegative();
+        }
+        assertThat(rows.get(2).get("forward_us").asDouble()).as("a matmul takes time").isPositive();
+        assertThat(j.get("loss_us").asDouble()).isPositive();
+        assertThat(j.get("step_us").asDouble()).isGreaterThan(rows.get(2).get("forward_us").asDouble());
+    }
+
+    @Test
+    void layersTableNamesTheWaveNetsLayersAndTheStep() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, "bench", "--layers", "--data", TestData.namesPath().toString(), "--config", "wavenet",
+                "--embd", "6", "--hidden", "10", "--block", "4", "--steps", "20", "--threads", "1");
+        assertThat(code).as(err.toString()).isZero();
+        String text = out.toString();
+        assertThat(text).contains("1 thread, 20 steps timed after").contains("Linear(12, 10, bias=False)")
+                .contains("BatchNorm1d(10)").contains("Linear(20, 10, bias=False)").contains("Linear(10, 27)")
+                .contains("cross-entropy (fused)").containsPattern("\nstep +[0-9.]+ +\\([0-9,]+ steps/s\\)");
+    }
+
+    @Test
+    void layersWithScalingIsAUserError() {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        int code = run(out, err, "bench", "--layers", "--scaling");
+        assertThat(code).isEqualTo(Main.BAD_INPUT);
+        assertThat(err.toString()).startsWith("ninja: error: --layers profiles one model; leave out --scaling");
     }
 
     @Test
