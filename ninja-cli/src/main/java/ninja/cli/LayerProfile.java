@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import ninja.data.Batch;
 import ninja.data.Splits;
@@ -79,8 +80,7 @@ final class LayerProfile {
      */
     static Result profile(String name, Sequential model, Batch[] batches, int batch, int block, int threads,
             Integer steps, double seconds) {
-        SequentialStep step = new SequentialStep(model, batch, block);
-        Sequential.SequentialPlan plan = step.plan();
+        Sequential.SequentialPlan plan = model.plan(new int[] {batch, block});
         int n = model.layers().size();
         CrossEntropyLoss loss = new CrossEntropyLoss(batch, model.outShape(new int[] {batch, block})[1]);
         Tensor xb = Tensor.zeros(batch, block);
@@ -89,9 +89,9 @@ final class LayerProfile {
         for (long t0 = System.nanoTime(); warm < 1000 || System.nanoTime() - t0 < 2_000_000_000L; warm++) {
             timedStep(plan, n, loss, xb, batches[warm % batches.length], fwd, bwd, upd, ce);
         }
-        java.util.Arrays.fill(fwd, 0);
-        java.util.Arrays.fill(bwd, 0);
-        java.util.Arrays.fill(upd, 0);
+        Arrays.fill(fwd, 0);
+        Arrays.fill(bwd, 0);
+        Arrays.fill(upd, 0);
         ce[0] = 0;
         int timed = 0;
         for (long t0 = System.nanoTime(); steps != null ? timed < steps : System.nanoTime() - t0 < seconds * 1e9;
