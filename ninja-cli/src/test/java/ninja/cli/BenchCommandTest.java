@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** ./ninja bench: a tiny run prints the documented JSON, --layers each layer's times; a bad option is a one-line error, exit 2. */
 class BenchCommandTest {
@@ -71,20 +73,17 @@ class BenchCommandTest {
                 .contains("cross-entropy (fused)").containsPattern("\nstep +[0-9.]+ +\\([0-9,]+ steps/s\\)");
     }
 
-    @Test
-    void layersWithScalingIsAUserError() {
+    /** Each bad combination: exit 2, one line on stderr naming it, nothing on stdout. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "--torch fast | ninja: error: --torch must be manual, autograd or both",
+        "--layers --scaling | ninja: error: --layers profiles one model; leave out --scaling"})
+    void badOptionsAreUserErrors(String args, String message) {
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = run(out, err, "bench", "--layers", "--scaling");
+        String[] a = ("bench " + args).split(" ");
+        int code = run(out, err, a);
         assertThat(code).isEqualTo(Main.BAD_INPUT);
-        assertThat(err.toString()).startsWith("ninja: error: --layers profiles one model; leave out --scaling");
-    }
-
-    @Test
-    void badTorchModeIsAUserError() {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = run(out, err, "bench", "--torch", "fast");
-        assertThat(code).isEqualTo(Main.BAD_INPUT);
-        assertThat(err.toString()).startsWith("ninja: error: --torch must be manual, autograd or both");
+        assertThat(err.toString()).startsWith(message);
         assertThat(out.toString()).isEmpty();
     }
 }
