@@ -115,10 +115,10 @@ final class VectorSimd extends Simd {
             for (int c = 0; c < c3; c += 3 * L) {
                 gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
-            for (int c = c3; c < c1; c += L) {
+            for (int c = c3; c < c1 && rowTo - rowFrom < 8; c += L) {
                 gemm4x1(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
-            if (c1 < cols && cols >= L) {
+            if (c1 < cols && cols >= L && rowTo - rowFrom < 8) {
                 // the last columns: a vector ending at the last column, overlapping the one before (its columns
                 // recomputed to the same values), instead of one scalar chain of fused multiply-adds per element
                 // (the WaveNet's 27 logits: 3 of them took 13 us of its last Linear's 17)
@@ -126,6 +126,18 @@ final class VectorSimd extends Simd {
             }
             for (int q = 0; q < 4 && c1 < cols && cols < L; q++) {
                 tailColumns(a, (r0 + q) * aRow, aCol, b, out, (r0 + q) * cols, c1, inner, cols);
+            }
+        }
+        // from eight rows on, the columns past the 4 x 3 blocks go in blocks of 8 rows x 1 vector: eight independent
+        // chains of fused multiply-adds keep both FMA pipes busy where four wait on their latency; the last block
+        // of rows ends at the last row, the last vector at the last column (overlaps recomputed to the same values)
+        for (int r = rowFrom; rowTo - rowFrom >= 8 && cols >= L && c3 < cols && r < rowTo; r += 8) {
+            int r0 = Math.min(r, rowTo - 8);
+            for (int c = c3; c < c1; c += L) {
+                gemm8x1(a, aRow, aCol, b, out, r0, c, inner, cols);
+            }
+            if (c1 < cols) {
+                gemm8x1(a, aRow, aCol, b, out, r0, cols - L, inner, cols);
             }
         }
         if (bias != null) {
@@ -197,6 +209,34 @@ final class VectorSimd extends Simd {
         x1.intoArray(out, o + cols);
         x2.intoArray(out, o + 2 * cols);
         x3.intoArray(out, o + 3 * cols);
+    }
+
+    /** out[r..r+7, c..c+L) = A[r..r+7, :] @ b[:, c..c+L). */
+    private static void gemm8x1(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
+            int cols) {
+        int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+        int a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
+        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
+        for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), x0);
+            x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), x1);
+            x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), x2);
+            x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
+            x4 = b0.fma(FloatVector.broadcast(S, a[a4 + ao]), x4);
+            x5 = b0.fma(FloatVector.broadcast(S, a[a5 + ao]), x5);
+            x6 = b0.fma(FloatVector.broadcast(S, a[a6 + ao]), x6);
+            x7 = b0.fma(FloatVector.broadcast(S, a[a7 + ao]), x7);
+        }
+        int o = r * cols + c;
+        x0.intoArray(out, o);
+        x1.intoArray(out, o + cols);
+        x2.intoArray(out, o + 2 * cols);
+        x3.intoArray(out, o + 3 * cols);
+        x4.intoArray(out, o + 4 * cols);
+        x5.intoArray(out, o + 5 * cols);
+        x6.intoArray(out, o + 6 * cols);
+        x7.intoArray(out, o + 7 * cols);
     }
 
     /** One row of out, for fewer than four rows in all: vectors of columns, then the scalar tail. */

@@ -68,12 +68,14 @@ class SimdTest {
 
     /**
      * The vector gemm gives each element the bits of one plain chain of fused multiply-adds over t (then the bias
-     * added once), whatever block, vector or tail it falls in: row counts below and above the block of four, column
-     * counts with no tail, a tail of 3 (the WaveNet's 27 logits: a last vector overlapping the one before) and below
-     * one vector. Reference written here, not taken from the kernels.
+     * added once), whatever block, vector or tail it falls in: row counts below four, between four and eight, and
+     * from eight on (the columns past the 4 x 3 blocks then go in 8 x 1 blocks), column counts with no tail, a tail
+     * of 3 (the WaveNet's 27 logits: a last vector overlapping the one before) and below one vector. Reference
+     * written here, not taken from the kernels.
      */
     @ParameterizedTest(name = "{0}x{1}x{2}")
-    @CsvSource({"32, 128, 27", "3, 40, 27", "7, 5, 9", "6, 33, 13", "5, 12, 5", "4, 30, 200", "2, 9, 31"})
+    @CsvSource({"32, 128, 27", "3, 40, 27", "7, 5, 9", "6, 33, 13", "5, 12, 5", "4, 30, 200", "2, 9, 31", "9, 16, 16",
+        "12, 7, 40", "130, 3, 128", "64, 256, 128"})
     void gemmElementsAreOneFusedChainEach(int n, int k, int m) {
         if (VECTOR == null) {
             return;
