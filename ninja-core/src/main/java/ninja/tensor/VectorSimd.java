@@ -92,46 +92,47 @@ final class VectorSimd extends Simd {
     }
 
     /**
-     * Blocks of 4 rows x 3 vectors ({@link #gemm4x3}), then 4 rows x 1 vector, then the columns left as one more
-     * 4 x 1 vector ending at the last column (scalar columns only below 8 in all), each its own method; the bias is added afterwards, one rounding as before ({@code fl(sum + bias)}), so every element's
-     * operations are those of the plain loop with fused multiply-adds whatever the blocking. Why so many small
-     * methods: C2 stops inlining once a method's graph passes its node budget (NodeCountInliningCutoff), and a
-     * Vector API call that is not inlined runs the Java fallback, allocating a vector per operation (a whole
-     * gemm4 once did that in some runs: 177,984 bytes per step). Each method here stays well under the budget.
+     * Blocks of 4 rows x 3 vectors ({@link #gemm4x3}); the columns past them in blocks of 8 rows x 1 vector (eight
+     * independent chains of fused multiply-adds keep both FMA pipes busy where four would wait on their latency), or
+     * 4 x 1 below eight rows, the last of them a vector ending at the last column (the columns it shares with the one
+     * before recomputed to the same values; scalar columns only below 8 in all); each its own method. The bias is
+     * added afterwards, one rounding as before ({@code fl(sum + bias)}), so every element's operations are those of
+     * the plain loop with fused multiply-adds whatever the blocking. Why so many small methods: C2 stops inlining once
+     * a method's graph passes its node budget (NodeCountInliningCutoff), and a Vector API call that is not inlined
+     * runs the Java fallback, allocating a vector per operation (a whole gemm4 once did that in some runs: 177,984
+     * bytes per step). Each method here stays well under the budget.
      */
     @Override
     public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rowFrom, int rowTo,
             int inner, int cols) {
-        int c3 = cols - cols % (3 * L), c1 = cols - cols % L;
-        if (rowTo - rowFrom < 4) {
+        int rows = rowTo - rowFrom, c3 = cols - cols % (3 * L), c1 = cols - cols % L;
+        if (rows < 4) {
             for (int r = rowFrom; r < rowTo; r++) {
                 gemmRow(a, aRow, aCol, b, out, r, inner, cols);
             }
         }
-        for (int r = rowFrom; rowTo - rowFrom >= 4 && r < rowTo; r += 4) {
+        for (int r = rowFrom; rows >= 4 && r < rowTo; r += 4) {
             // the last rows: a block of four ending at the last row; the rows it shares with the block before are
             // recomputed to the same values (an element's operations do not depend on the blocking)
             int r0 = Math.min(r, rowTo - 4);
             for (int c = 0; c < c3; c += 3 * L) {
                 gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
-            for (int c = c3; c < c1 && rowTo - rowFrom < 8; c += L) {
-                gemm4x1(a, aRow, aCol, b, out, r0, c, inner, cols);
-            }
-            if (c1 < cols && cols >= L && rowTo - rowFrom < 8) {
-                // the last columns: a vector ending at the last column, overlapping the one before (its columns
-                // recomputed to the same values), instead of one scalar chain of fused multiply-adds per element
-                // (the WaveNet's 27 logits: 3 of them took 13 us of its last Linear's 17)
-                gemm4x1(a, aRow, aCol, b, out, r0, cols - L, inner, cols);
-            }
-            for (int q = 0; q < 4 && c1 < cols && cols < L; q++) {
-                tailColumns(a, (r0 + q) * aRow, aCol, b, out, (r0 + q) * cols, c1, inner, cols);
+            if (cols < L) {
+                for (int q = 0; q < 4; q++) {
+                    tailColumns(a, (r0 + q) * aRow, aCol, b, out, (r0 + q) * cols, 0, inner, cols);
+                }
+            } else if (rows < 8) {
+                for (int c = c3; c < c1; c += L) {
+                    gemm4x1(a, aRow, aCol, b, out, r0, c, inner, cols);
+                }
+                if (c1 < cols) {
+                    // instead of a scalar chain per element (the WaveNet's 27 logits: 3 took 13 us of 17)
+                    gemm4x1(a, aRow, aCol, b, out, r0, cols - L, inner, cols);
+                }
             }
         }
-        // from eight rows on, the columns past the 4 x 3 blocks go in blocks of 8 rows x 1 vector: eight independent
-        // chains of fused multiply-adds keep both FMA pipes busy where four wait on their latency; the last block
-        // of rows ends at the last row, the last vector at the last column (overlaps recomputed to the same values)
-        for (int r = rowFrom; rowTo - rowFrom >= 8 && cols >= L && c3 < cols && r < rowTo; r += 8) {
+        for (int r = rowFrom; rows >= 8 && cols >= L && c3 < cols && r < rowTo; r += 8) {
             int r0 = Math.min(r, rowTo - 8);
             for (int c = c3; c < c1; c += L) {
                 gemm8x1(a, aRow, aCol, b, out, r0, c, inner, cols);
