@@ -93,8 +93,8 @@ final class VectorSimd extends Simd {
 
     /**
      * Blocks of 4 rows x 3 vectors ({@link #gemm4x3}); the columns past them in blocks of 8 rows x 1 vector (eight
-     * independent chains of fused multiply-adds keep both FMA pipes busy where four would wait on their latency), or
-     * 4 x 1 below eight rows, the last of them a vector ending at the last column (the columns it shares with the one
+     * independent chains of fused multiply-adds keep both FMA pipes busy), or row by row below eight rows
+     * ({@link #gemmRow}), the last of them a vector ending at the last column (the columns it shares with the one
      * before recomputed to the same values; scalar columns only below 8 in all); each its own method. The bias is
      * added afterwards, one rounding as before ({@code fl(sum + bias)}), so every element's operations are those of
      * the plain loop with fused multiply-adds whatever the blocking. Why so many small methods: C2 stops inlining once
@@ -108,7 +108,7 @@ final class VectorSimd extends Simd {
         int rows = rowTo - rowFrom, c3 = cols - cols % (3 * L), c1 = cols - cols % L;
         if (rows < 4) {
             for (int r = rowFrom; r < rowTo; r++) {
-                gemmRow(a, aRow, aCol, b, out, r, inner, cols);
+                gemmRow(a, aRow, aCol, b, out, r, 0, inner, cols);
             }
         }
         for (int r = rowFrom; rows >= 4 && r < rowTo; r += 4) {
@@ -118,18 +118,8 @@ final class VectorSimd extends Simd {
             for (int c = 0; c < c3; c += 3 * L) {
                 gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
-            if (cols < L) {
-                for (int q = 0; q < 4; q++) {
-                    tailColumns(a, (r0 + q) * aRow, aCol, b, out, (r0 + q) * cols, 0, inner, cols);
-                }
-            } else if (rows < 8) {
-                for (int c = c3; c < c1; c += L) {
-                    gemm4x1(a, aRow, aCol, b, out, r0, c, inner, cols);
-                }
-                if (c1 < cols) {
-                    // instead of a scalar chain per element (the WaveNet's 27 logits: 3 took 13 us of 17)
-                    gemm4x1(a, aRow, aCol, b, out, r0, cols - L, inner, cols);
-                }
+            for (int q = 0; q < 4 && (rows < 8 || cols < L); q++) {
+                gemmRow(a, aRow, aCol, b, out, r0 + q, c3, inner, cols);
             }
         }
         for (int r = rowFrom; rows >= 8 && cols >= L && c3 < cols && r < rowTo; r += 8) {
@@ -193,25 +183,6 @@ final class VectorSimd extends Simd {
         x32.intoArray(out, o + 2 * L);
     }
 
-    /** out[r..r+3, c..c+L) = A[r..r+3, :] @ b[:, c..c+L). */
-    private static void gemm4x1(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
-            int cols) {
-        int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
-        FloatVector x0 = FloatVector.zero(S), x1 = x0, x2 = x0, x3 = x0;
-        for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            x0 = b0.fma(FloatVector.broadcast(S, a[a0 + ao]), x0);
-            x1 = b0.fma(FloatVector.broadcast(S, a[a1 + ao]), x1);
-            x2 = b0.fma(FloatVector.broadcast(S, a[a2 + ao]), x2);
-            x3 = b0.fma(FloatVector.broadcast(S, a[a3 + ao]), x3);
-        }
-        int o = r * cols + c;
-        x0.intoArray(out, o);
-        x1.intoArray(out, o + cols);
-        x2.intoArray(out, o + 2 * cols);
-        x3.intoArray(out, o + 3 * cols);
-    }
-
     /** out[r..r+7, c..c+L) = A[r..r+7, :] @ b[:, c..c+L). */
     private static void gemm8x1(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
             int cols) {
@@ -240,27 +211,27 @@ final class VectorSimd extends Simd {
         x7.intoArray(out, o + 7 * cols);
     }
 
-    /** One row of out, for fewer than four rows in all: vectors of columns, then the scalar tail. */
-    private static void gemmRow(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int inner, int cols) {
+    /**
+     * Columns from..cols-1 of row r (all of it for fewer than four rows in all; the columns past the 4 x 3 blocks
+     * for four to seven): vectors, the last ending at the last column (the columns it shares with the one before
+     * recomputed to the same values, instead of a scalar chain per element: the WaveNet's 27 logits once spent 13 us
+     * of 17 in three such chains), scalar columns only below 8 in all.
+     */
+    private static void gemmRow(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int from, int inner,
+            int cols) {
         int a0 = r * aRow;
-        int c = 0;
-        for (; c + L <= cols; c += L) {
-            FloatVector x0 = FloatVector.zero(S);
-            for (int t = 0; t < inner; t++) {
-                x0 = FloatVector.fromArray(S, b, t * cols + c).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
-            }
-            x0.intoArray(out, r * cols + c);
-        }
-        if (c < cols && cols >= L) {
-            // a vector ending at the last column, as in gemm: the overlapped columns get the same values again
-            FloatVector x0 = FloatVector.zero(S);
-            for (int t = 0, cl = cols - L; t < inner; t++) {
-                x0 = FloatVector.fromArray(S, b, t * cols + cl).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
-            }
-            x0.intoArray(out, r * cols + cols - L);
+        if (cols < L) {
+            tailColumns(a, a0, aCol, b, out, r * cols, from, inner, cols);
             return;
         }
-        tailColumns(a, a0, aCol, b, out, r * cols, c, inner, cols);
+        for (int c = from; c < cols; c += L) {
+            int cl = Math.min(c, cols - L);
+            FloatVector x0 = FloatVector.zero(S);
+            for (int t = 0; t < inner; t++) {
+                x0 = FloatVector.fromArray(S, b, t * cols + cl).fma(FloatVector.broadcast(S, a[a0 + t * aCol]), x0);
+            }
+            x0.intoArray(out, r * cols + cl);
+        }
     }
 
     private static void tailColumns(float[] a, int a0, int aCol, float[] b, float[] out, int o, int from, int inner,
