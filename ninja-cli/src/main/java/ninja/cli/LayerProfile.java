@@ -41,8 +41,8 @@ final class LayerProfile {
 
     /** What {@code bench --layers --json} prints. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Result(String model, int threads, int warmSteps, int steps, List<Row> layers, double lossUs, double stepUs,
-            double stepsPerS) {
+    record Result(String model, BenchResult.Machine machine, int threads, int warmSteps, int steps, List<Row> layers,
+            double lossUs, double stepUs, double stepsPerS) {
     }
 
     static int run(BenchCommand c, PrintWriter o) {
@@ -63,6 +63,7 @@ final class LayerProfile {
         }
         o.printf("layers: %s, %d thread%s, %,d steps timed after %,d; microseconds per step%n", r.model(), r.threads(),
                 r.threads() == 1 ? "" : "s", r.steps(), r.warmSteps());
+        o.printf("machine: %s%n", r.machine().describe());
         o.printf("%-34s %9s %9s %9s %7s%n", "layer", "forward", "backward", "update", "share");
         for (Row row : r.layers()) {
             o.printf("%-34s %9.1f %9.1f %9.1f %6.1f%%%n", row.layer(), row.forwardUs(), row.backwardUs(),
@@ -106,7 +107,8 @@ final class LayerProfile {
             rows.add(row);
             total += row.totalUs();
         }
-        return new Result(name, threads, warm, timed, rows, ce[0] / 1e3 / timed, total, 1e6 / total);
+        return new Result(name, BenchResult.Machine.here(), threads, warm, timed, rows, ce[0] / 1e3 / timed, total,
+                1e6 / total);
     }
 
     /** One step of {@link SequentialStep#step}, plan by plan, each call's time added to its layer's row. */

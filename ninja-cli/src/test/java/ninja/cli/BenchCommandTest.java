@@ -47,6 +47,7 @@ class BenchCommandTest {
         assertThat(code).as(err.toString()).isZero();
         JsonNode j = Json.MAPPER.readTree(out.toString());
         assertThat(j.get("steps").asInt()).isEqualTo(30);
+        assertThat(j.get("machine").get("jvm_flags").isArray()).isTrue();
         assertThat(j.get("warm_steps").asInt()).isGreaterThanOrEqualTo(1000);
         JsonNode rows = j.get("layers");
         String[] want = {"Embedding(27, 10)", "FlattenConsecutive(3)", "Linear(30, 16)", "BatchNorm(16, the notebook's)",
@@ -68,7 +69,8 @@ class BenchCommandTest {
                 "--embd", "6", "--hidden", "10", "--block", "4", "--steps", "20", "--threads", "1");
         assertThat(code).as(err.toString()).isZero();
         String text = out.toString();
-        assertThat(text).contains("1 thread, 20 steps timed after").contains("Linear(12, 10, bias=False)")
+        assertThat(text).contains("1 thread, 20 steps timed after").contains("\nmachine: ")
+                .contains("Linear(12, 10, bias=False)")
                 .contains("BatchNorm1d(10)").contains("Linear(20, 10, bias=False)").contains("Linear(10, 27)")
                 .contains("cross-entropy (fused)").containsPattern("\nstep +[0-9.]+ +\\([0-9,]+ steps/s\\)");
     }
