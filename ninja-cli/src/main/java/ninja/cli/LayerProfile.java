@@ -114,11 +114,7 @@ final class LayerProfile {
     /** One step of {@link SequentialStep#step}, plan by plan, each call's time added to its layer's row. */
     private static void timedStep(Sequential.SequentialPlan plan, int n, CrossEntropyLoss loss, Tensor xb, Batch b,
             long[] fwd, long[] bwd, long[] upd, long[] ce) {
-        float[] x = xb.data();
-        int[] ctx = b.xb();
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ctx[i];
-        }
+        b.contextsInto(xb.data());
         Tensor t = xb;
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();

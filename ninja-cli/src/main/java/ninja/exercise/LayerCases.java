@@ -99,9 +99,7 @@ public final class LayerCases {
     /** The batch's contexts as the Embedding takes them: [B, block] indices as floats. */
     static Tensor contexts(Batch b) {
         float[] x = new float[b.xb().length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = b.xb()[i];
-        }
+        b.contextsInto(x);
         return Tensor.of(x, b.n(), b.blockSize());
     }
 }

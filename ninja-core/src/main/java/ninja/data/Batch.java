@@ -19,6 +19,13 @@ public record Batch(int[] xb, int[] yb, int blockSize) {
         return b;
     }
 
+    /** The contexts as the Embedding takes them, character indices as floats, into x (as long as xb). */
+    public void contextsInto(float[] x) {
+        for (int i = 0; i < xb.length; i++) {
+            x[i] = xb[i];
+        }
+    }
+
     /** Redraws this batch in place (no allocation); {@code ix} is scratch space of batch size. */
     public void drawInto(ContextDataset data, TorchGenerator g, int[] ix) {
         g.randint(0, data.size(), ix);

@@ -63,14 +63,11 @@ public final class SequentialStep {
 
     private float run(Batch b) {
         float[] x = xb.data();
-        int[] ctx = b.xb();
-        if (ctx.length != x.length) {
+        if (b.xb().length != x.length) {
             throw new IllegalArgumentException("batch of " + b.n() + " x " + b.blockSize() + " for a step built for "
                     + xb.shapeString());
         }
-        for (int i = 0; i < x.length; i++) {
-            x[i] = ctx[i];
-        }
+        b.contextsInto(x);
         Tensor logits = plan.forward(xb, true);
         if (backward != null) {
             float l = loss.forward(logits, b.yb());
