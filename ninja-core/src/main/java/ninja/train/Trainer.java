@@ -1,5 +1,6 @@
 package ninja.train;
 
+import java.util.function.DoubleSupplier;
 import ninja.data.Splits;
 import ninja.io.Checkpoint;
 import ninja.model.Config;
@@ -64,7 +65,7 @@ public final class Trainer extends SgdTraining<Checkpoint> {
     }
 
     @Override
-    java.util.function.DoubleSupplier valLossOfCopy() {
+    DoubleSupplier valLossOfCopy() {
         Parameters copy = p.copy();
         return () -> Evaluation.loss(copy, splits.val(), false);
     }

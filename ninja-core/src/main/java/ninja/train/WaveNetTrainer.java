@@ -1,5 +1,6 @@
 package ninja.train;
 
+import java.util.function.DoubleSupplier;
 import ninja.data.Splits;
 import ninja.io.WaveNetCheckpoint;
 import ninja.model.Schedule;
@@ -72,7 +73,7 @@ public final class WaveNetTrainer extends SgdTraining<WaveNetCheckpoint> {
     }
 
     @Override
-    java.util.function.DoubleSupplier valLossOfCopy() {
+    DoubleSupplier valLossOfCopy() {
         Sequential copy = snapshot().layers();
         return () -> SequentialEval.loss(copy, splits.val(), false);
     }
