@@ -4,6 +4,7 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -12,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The species sits in a static final field: in an instance field the JIT cannot specialise the loops.
  * 256-bit vectors did as well as 512-bit ones on this model's sizes and run on every AVX2 machine.
  *
- * <p>The matmuls keep several accumulators in registers (4 rows x 3 vectors for {@link #gemm}, 4 x 3 dot
+ * <p>The matmuls keep several accumulators in registers (4 rows x 4 or 3 vectors for {@link #gemm}, 4 x 3 dot
  * products for {@link #gemmBT}) so that each loaded vector feeds several fused multiply-adds. Horizontal sums
  * add the lanes in a fixed order (never {@code reduceLanes(ADD)}, whose order may change once the JIT compiles),
  * so results are bit-identical run to run. Scalar tails use {@link Math#fma} like the lanes, so an element's
@@ -23,6 +24,14 @@ final class VectorSimd extends Simd {
     private static final int L = S.length();
     /** Doubles in vectors of the same width: a float vector converts into two of them (its low and high half). */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_256;
+    /**
+     * gemm's 4 x 4 tile (16 accumulators, 8 loads per 16 fused multiply-adds; the 4 x 3 tile has 7 per 12) needs the 32
+     * vector registers of an AVX-512 machine, where the preferred shape is 512 bits. ninja.bench.GemmBest there (best
+     * of three runs, us, 4 x 4 / 4 x 3 alone): x @ W 128x48x128 15.6 / 18.1, 32x256x128 20.5 / 22.6, 32x30x200
+     * 4.1 / 4.5; x^T @ dout 64x256x128 46.6 / 54.7, 32x256x128 23.6 / 26.2, 128x48x128 18.4 / 17.9. With AVX2's 16
+     * registers (-XX:UseAVX=2) it spills: x @ W 128x48x128 27.5 / 18.6, 64x256x128 74 / 48. Same bits either way.
+     */
+    private static final boolean TILE_4X4 = VectorShape.preferredShape().vectorBitSize() >= 512;
     /** Per-thread scratch for horizontal sums: accumulators are stored here and their lanes added as floats. */
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * L]);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
@@ -94,7 +103,8 @@ final class VectorSimd extends Simd {
     }
 
     /**
-     * Blocks of 4 rows x 3 vectors ({@link #gemm4x3}); the columns past them in blocks of 8 rows x 1 vector (eight
+     * Blocks of 4 rows x 4 vectors ({@link #gemm4x4}, where {@link #TILE_4X4}), then of 4 rows x 3 vectors
+     * ({@link #gemm4x3}); the columns past them in blocks of 8 rows x 1 vector (eight
      * independent chains of fused multiply-adds keep both FMA pipes busy), or row by row below eight rows
      * ({@link #gemmRow}), the last of them a vector ending at the last column (the columns it shares with the one
      * before recomputed to the same values; scalar columns only below 8 in all); each its own method. The bias is
@@ -107,7 +117,8 @@ final class VectorSimd extends Simd {
     @Override
     public void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rowFrom, int rowTo,
             int inner, int cols) {
-        int rows = rowTo - rowFrom, c3 = cols - cols % (3 * L), c1 = cols - cols % L;
+        int rows = rowTo - rowFrom, c4 = TILE_4X4 ? cols - cols % (4 * L) : 0, c1 = cols - cols % L;
+        int c3 = cols - (cols - c4) % (3 * L);
         if (rows < 4) {
             for (int r = rowFrom; r < rowTo; r++) {
                 gemmRow(a, aRow, aCol, b, out, r, 0, inner, cols);
@@ -117,7 +128,10 @@ final class VectorSimd extends Simd {
             // the last rows: a block of four ending at the last row; the rows it shares with the block before are
             // recomputed to the same values (an element's operations do not depend on the blocking)
             int r0 = Math.min(r, rowTo - 4);
-            for (int c = 0; c < c3; c += 3 * L) {
+            for (int c = 0; c < c4; c += 4 * L) {
+                gemm4x4(a, aRow, aCol, b, out, r0, c, inner, cols);
+            }
+            for (int c = c4; c < c3; c += 3 * L) {
                 gemm4x3(a, aRow, aCol, b, out, r0, c, inner, cols);
             }
             for (int q = 0; q < 4 && (rows < 8 || cols < L); q++) {
@@ -183,6 +197,60 @@ final class VectorSimd extends Simd {
         x30.intoArray(out, o);
         x31.intoArray(out, o + L);
         x32.intoArray(out, o + 2 * L);
+    }
+
+    /** out[r..r+3, c..c+4L) = A[r..r+3, :] @ b[:, c..c+4L): 4 x 4 accumulators, each b vector used four times. */
+    private static void gemm4x4(float[] a, int aRow, int aCol, float[] b, float[] out, int r, int c, int inner,
+            int cols) {
+        int a0 = r * aRow, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow;
+        FloatVector x00 = FloatVector.zero(S), x01 = x00, x02 = x00, x03 = x00, x10 = x00, x11 = x00, x12 = x00;
+        FloatVector x13 = x00, x20 = x00, x21 = x00, x22 = x00, x23 = x00, x30 = x00, x31 = x00, x32 = x00, x33 = x00;
+        for (int t = 0, bo = c, ao = 0; t < inner; t++, bo += cols, ao += aCol) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
+            FloatVector v = FloatVector.broadcast(S, a[a0 + ao]);
+            x00 = b0.fma(v, x00);
+            x01 = b1.fma(v, x01);
+            x02 = b2.fma(v, x02);
+            x03 = b3.fma(v, x03);
+            v = FloatVector.broadcast(S, a[a1 + ao]);
+            x10 = b0.fma(v, x10);
+            x11 = b1.fma(v, x11);
+            x12 = b2.fma(v, x12);
+            x13 = b3.fma(v, x13);
+            v = FloatVector.broadcast(S, a[a2 + ao]);
+            x20 = b0.fma(v, x20);
+            x21 = b1.fma(v, x21);
+            x22 = b2.fma(v, x22);
+            x23 = b3.fma(v, x23);
+            v = FloatVector.broadcast(S, a[a3 + ao]);
+            x30 = b0.fma(v, x30);
+            x31 = b1.fma(v, x31);
+            x32 = b2.fma(v, x32);
+            x33 = b3.fma(v, x33);
+        }
+        int o = r * cols + c;
+        x00.intoArray(out, o);
+        x01.intoArray(out, o + L);
+        x02.intoArray(out, o + 2 * L);
+        x03.intoArray(out, o + 3 * L);
+        o += cols;
+        x10.intoArray(out, o);
+        x11.intoArray(out, o + L);
+        x12.intoArray(out, o + 2 * L);
+        x13.intoArray(out, o + 3 * L);
+        o += cols;
+        x20.intoArray(out, o);
+        x21.intoArray(out, o + L);
+        x22.intoArray(out, o + 2 * L);
+        x23.intoArray(out, o + 3 * L);
+        o += cols;
+        x30.intoArray(out, o);
+        x31.intoArray(out, o + L);
+        x32.intoArray(out, o + 2 * L);
+        x33.intoArray(out, o + 3 * L);
     }
 
     /** out[r..r+7, c..c+L) = A[r..r+7, :] @ b[:, c..c+L). */

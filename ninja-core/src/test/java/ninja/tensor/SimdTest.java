@@ -69,13 +69,14 @@ class SimdTest {
     /**
      * The vector gemm gives each element the bits of one plain chain of fused multiply-adds over t (then the bias
      * added once), whatever block, vector or tail it falls in: row counts below four, between four and eight, and
-     * from eight on (the columns past the 4 x 3 blocks then go in 8 x 1 blocks), column counts with no tail, a tail
+     * from eight on (the columns past the 4 x 4 and 4 x 3 blocks then go in 8 x 1 blocks), column counts of 4 x 4 blocks
+     * alone, of 4 x 4 blocks and a 4 x 3 one (56 and more past a multiple of 32), with no tail, a tail
      * of 3 (the WaveNet's 27 logits: a last vector overlapping the one before) and below one vector. Reference
      * written here, not taken from the kernels.
      */
     @ParameterizedTest(name = "{0}x{1}x{2}")
     @CsvSource({"32, 128, 27", "3, 40, 27", "7, 5, 9", "6, 33, 13", "5, 12, 5", "4, 30, 200", "2, 9, 31", "9, 16, 16",
-        "12, 7, 40", "130, 3, 128", "64, 256, 128"})
+        "12, 7, 40", "130, 3, 128", "64, 256, 128", "8, 10, 60", "5, 6, 59", "11, 4, 91"})
     void gemmElementsAreOneFusedChainEach(int n, int k, int m) {
         if (VECTOR == null) {
             return;
