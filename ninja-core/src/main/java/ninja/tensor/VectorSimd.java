@@ -33,7 +33,7 @@ final class VectorSimd extends Simd {
      */
     private static final boolean TILE_4X4 = VectorShape.preferredShape().vectorBitSize() >= 512;
     /** Per-thread scratch for horizontal sums: accumulators are stored here and their lanes added as floats. */
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[12 * L]);
+    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[16 * L]);
     private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
     private static final FloatVector TWO = FloatVector.broadcast(S, 2f);
     private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -FastMath.LN2_HI);
@@ -329,10 +329,15 @@ final class VectorSimd extends Simd {
     @Override
     public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
         int bound = k - k % L;
-        int n4 = rowTo - (rowTo - rowFrom) % 4, m3 = m - m % 3;
+        // 4 x 4 blocks where TILE_4X4, then 4 x 3 ones: as many fours as leave a multiple of three (27 = 6*4 + 3)
+        int threes = (4 - m % 4) % 4, m4 = TILE_4X4 && 3 * threes <= m ? m - 3 * threes : 0;
+        int n4 = rowTo - (rowTo - rowFrom) % 4, m3 = m - (m - m4) % 3;
         float[] tmp = SCRATCH.get();
         for (int i = rowFrom; i < n4; i += 4) {
-            for (int j = 0; j < m3; j += 3) {
+            for (int j = 0; j < m4; j += 4) {
+                dots4x4(a, b, bias, out, i, j, k, m, bound, tmp);
+            }
+            for (int j = m4; j < m3; j += 3) {
                 dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
             }
             for (int q = 0; q < 4; q++) {
@@ -346,6 +351,59 @@ final class VectorSimd extends Simd {
                 out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
             }
         }
+    }
+
+    /** Sixteen dot products at once: rows i..i+3 of a against rows j..j+3 of b (where {@link #TILE_4X4}). */
+    private static void dots4x4(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
+            int bound, float[] tmp) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int t = 0; t < bound; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
+            FloatVector w3 = FloatVector.fromArray(S, b, b3 + t);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            s03 = x.fma(w3, s03);
+            x = FloatVector.fromArray(S, a, a1 + t);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            s13 = x.fma(w3, s13);
+            x = FloatVector.fromArray(S, a, a2 + t);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            s23 = x.fma(w3, s23);
+            x = FloatVector.fromArray(S, a, a3 + t);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+            s33 = x.fma(w3, s33);
+        }
+        s00.intoArray(tmp, 0);
+        s01.intoArray(tmp, L);
+        s02.intoArray(tmp, 2 * L);
+        s03.intoArray(tmp, 3 * L);
+        s10.intoArray(tmp, 4 * L);
+        s11.intoArray(tmp, 5 * L);
+        s12.intoArray(tmp, 6 * L);
+        s13.intoArray(tmp, 7 * L);
+        s20.intoArray(tmp, 8 * L);
+        s21.intoArray(tmp, 9 * L);
+        s22.intoArray(tmp, 10 * L);
+        s23.intoArray(tmp, 11 * L);
+        s30.intoArray(tmp, 12 * L);
+        s31.intoArray(tmp, 13 * L);
+        s32.intoArray(tmp, 14 * L);
+        s33.intoArray(tmp, 15 * L);
+        lanes16(tmp, true);
+        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 4);
     }
 
     /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b. */
@@ -388,8 +446,8 @@ final class VectorSimd extends Simd {
         s30.intoArray(tmp, 9 * L);
         s31.intoArray(tmp, 10 * L);
         s32.intoArray(tmp, 11 * L);
-        lanes12(tmp);
-        finish4x3(tmp, a, b, bias, out, i, j, k, m, bound);
+        lanes16(tmp, false);
+        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 3);
     }
 
     /** Lanes 0..3 of a shuffled vector: the even (or odd) lanes of one vector, then (lanes 4..7) of the next. */
@@ -399,14 +457,14 @@ final class VectorSimd extends Simd {
             true, true);
 
     /**
-     * The twelve accumulators in tmp[0, 12L) replaced by their lane sums in tmp[0, 12), each added exactly as
+     * The sixteen (or twelve) accumulators in tmp[0, 16L) replaced by their lane sums in tmp[0, 16), each added as
      * {@link #lanes} adds it, ((t0+t1)+(t2+t3))+((t4+t5)+(t6+t7)), but three levels at a time across vectors: level
      * one adds the even lanes to the odd ones of two accumulators at once (x0+x1, x2+x3, x4+x5, x6+x7, y0+y1, ...),
-     * level two the same on those pairs, level three on the fours. About half the instructions of twelve scalar sums
-     * (gemmBT on [32, 200] x [27, 200]: 7.1 -> 6.5 us). Its own method, and written out, for C2's node budget (see
-     * gemm); the vectors come and go through tmp.
+     * level two the same on those pairs, level three on the fours. About half the instructions of sixteen scalar
+     * sums (gemmBT on [32, 200] x [27, 200]: 7.1 -> 6.5 us for twelve). Its own method, and written out, for C2's
+     * node budget (see gemm); the vectors come and go through tmp.
      */
-    private static void lanes12(float[] t) {
+    private static void lanes16(float[] t, boolean sixteen) {
         FloatVector a0 = FloatVector.fromArray(S, t, 0), a1 = FloatVector.fromArray(S, t, L);
         FloatVector a2 = FloatVector.fromArray(S, t, 2 * L), a3 = FloatVector.fromArray(S, t, 3 * L);
         FloatVector a4 = FloatVector.fromArray(S, t, 4 * L), a5 = FloatVector.fromArray(S, t, 5 * L);
@@ -433,20 +491,30 @@ final class VectorSimd extends Simd {
                 .add(p2.rearrange(ODD).blend(p3.rearrange(ODD), HIGH));
         FloatVector q2 = p4.rearrange(EVEN).blend(p5.rearrange(EVEN), HIGH)
                 .add(p4.rearrange(ODD).blend(p5.rearrange(ODD), HIGH));
-        // level 3: the whole sums, accumulators 0-7, then 8-11 (twice)
+        FloatVector q3 = q2;   // twelve: accumulators 8-11 paired with themselves, lanes 4-7 of the last sums unread
+        if (sixteen) {
+            FloatVector a12 = FloatVector.fromArray(S, t, 12 * L), a13 = FloatVector.fromArray(S, t, 13 * L);
+            FloatVector a14 = FloatVector.fromArray(S, t, 14 * L), a15 = FloatVector.fromArray(S, t, 15 * L);
+            FloatVector p6 = a12.rearrange(EVEN).blend(a13.rearrange(EVEN), HIGH)
+                    .add(a12.rearrange(ODD).blend(a13.rearrange(ODD), HIGH));
+            FloatVector p7 = a14.rearrange(EVEN).blend(a15.rearrange(EVEN), HIGH)
+                    .add(a14.rearrange(ODD).blend(a15.rearrange(ODD), HIGH));
+            q3 = p6.rearrange(EVEN).blend(p7.rearrange(EVEN), HIGH).add(p6.rearrange(ODD).blend(p7.rearrange(ODD), HIGH));
+        }
+        // level 3: the whole sums, accumulators 0-7, then 8-15 (8-11)
         q0.rearrange(EVEN).blend(q1.rearrange(EVEN), HIGH).add(q0.rearrange(ODD).blend(q1.rearrange(ODD), HIGH))
                 .intoArray(t, 0);
-        q2.rearrange(EVEN).blend(q2.rearrange(EVEN), HIGH).add(q2.rearrange(ODD).blend(q2.rearrange(ODD), HIGH))
+        q2.rearrange(EVEN).blend(q3.rearrange(EVEN), HIGH).add(q2.rearrange(ODD).blend(q3.rearrange(ODD), HIGH))
                 .intoArray(t, L);
     }
 
-    /** The twelve sums of {@link #dots4x3}, from tmp[0, 12) ({@link #lanes12}): scalar code, its own method (gemm). */
-    private static void finish4x3(float[] tmp, float[] a, float[] b, float[] bias, float[] out, int i, int j, int k,
-            int m, int bound) {
+    /** The 4 x width sums of a dots block, from tmp[0, 4 width) ({@link #lanes16}): scalar code, its own method (gemm). */
+    private static void finishBlock(float[] tmp, float[] a, float[] b, float[] bias, float[] out, int i, int j, int k,
+            int m, int bound, int width) {
         for (int q = 0; q < 4; q++) {
             int ao = (i + q) * k, o = (i + q) * m + j;
-            for (int p = 0; p < 3; p++) {
-                out[o + p] = finish(tmp[3 * q + p], a, ao, b, (j + p) * k, bias, j + p, k, bound);
+            for (int p = 0; p < width; p++) {
+                out[o + p] = finish(tmp[width * q + p], a, ao, b, (j + p) * k, bias, j + p, k, bound);
             }
         }
     }
