@@ -50,6 +50,15 @@ public abstract class Simd {
     public abstract void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m);
 
     /**
+     * {@link #gemmBT} over rows cut in two parts: {@code a = [a0 | a1]} ({@code [n, k0]} and {@code [n, k1]}), {@code
+     * b = [b0 | b1]} ({@code [m, k0]}, {@code [m, k1]}); bit-identical to gemmBT on the joined arrays, k = k0 + k1.
+     * k0 must be a multiple of 8 (the vector kernels' lanes run on across the cut). For a step that keeps each
+     * thread's hidden units in arrays of its own ({@link ninja.nn.UnitSplitStep}).
+     */
+    public abstract void gemmBT2(float[] a0, float[] a1, float[] b0, float[] b1, float[] bias, float[] out,
+            int rowFrom, int rowTo, int k0, int k1, int m);
+
+    /**
      * {@link #gemmBT} from b packed by {@link Kernels#packBT}: bit-identical to {@code gemmBT(a, b, ...)} on the same
      * implementation, for the rows i in [rowFrom, rowTo) only. The vector path then needs no horizontal sums (its
      * lanes run across columns), which cost as much as the multiply-adds when k is small.
@@ -165,6 +174,27 @@ public abstract class Simd {
             for (int i = rowFrom; i < rowTo; i++) {
                 for (int j = 0; j < m; j++) {
                     float s = dot(a, i * k, b, j * k, k);
+                    out[i * m + j] = bias != null ? s + bias[j] : s;
+                }
+            }
+        }
+
+        /** Each element's products added from t = 0 as {@link #dot} adds them, on from a0's into a1's. */
+        @Override
+        public void gemmBT2(float[] a0, float[] a1, float[] b0, float[] b1, float[] bias, float[] out, int rowFrom,
+                int rowTo, int k0, int k1, int m) {
+            if (k0 % 8 != 0) {
+                throw new IllegalArgumentException("gemmBT2: the first part's length " + k0 + " is not a multiple of 8");
+            }
+            for (int i = rowFrom; i < rowTo; i++) {
+                for (int j = 0; j < m; j++) {
+                    float s = 0f;
+                    for (int t = 0; t < k0; t++) {
+                        s += a0[i * k0 + t] * b0[j * k0 + t];
+                    }
+                    for (int t = 0; t < k1; t++) {
+                        s += a1[i * k1 + t] * b1[j * k1 + t];
+                    }
                     out[i * m + j] = bias != null ? s + bias[j] : s;
                 }
             }

@@ -328,59 +328,107 @@ final class VectorSimd extends Simd {
 
     @Override
     public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
-        int bound = k - k % L;
+        gemmBT2(a, a, b, b, bias, out, rowFrom, rowTo, 0, k, m);   // an empty first part: its loops run no time
+    }
+
+    /**
+     * The dot products run over the first part's vectors, then on into the second part's and its tail, the same
+     * accumulators throughout: each element gets gemmBT's operations on the joined rows (k0 is a multiple of L).
+     */
+    @Override
+    public void gemmBT2(float[] a0, float[] a1, float[] b0, float[] b1, float[] bias, float[] out, int rowFrom,
+            int rowTo, int k0, int k1, int m) {
+        if (k0 % L != 0) {
+            throw new IllegalArgumentException("gemmBT2: the first part's length " + k0 + " is not a multiple of " + L);
+        }
+        int bound = k1 - k1 % L;
         // 4 x 4 blocks where TILE_4X4, then 4 x 3 ones: as many fours as leave a multiple of three (27 = 6*4 + 3)
         int threes = (4 - m % 4) % 4, m4 = TILE_4X4 && 3 * threes <= m ? m - 3 * threes : 0;
         int n4 = rowTo - (rowTo - rowFrom) % 4, m3 = m - (m - m4) % 3;
         float[] tmp = SCRATCH.get();
         for (int i = rowFrom; i < n4; i += 4) {
             for (int j = 0; j < m4; j += 4) {
-                dots4x4(a, b, bias, out, i, j, k, m, bound, tmp);
+                dots4x4(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
             }
             for (int j = m4; j < m3; j += 3) {
-                dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
+                dots4x3(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
             }
             for (int q = 0; q < 4; q++) {
                 for (int j = m3; j < m; j++) {
-                    out[(i + q) * m + j] = dot1(a, b, bias, i + q, j, k, bound, tmp);
+                    out[(i + q) * m + j] = dot1(a0, b0, k0, a1, b1, k1, bias, i + q, j, bound, tmp);
                 }
             }
         }
         for (int i = n4; i < rowTo; i++) {
             for (int j = 0; j < m; j++) {
-                out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
+                out[i * m + j] = dot1(a0, b0, k0, a1, b1, k1, bias, i, j, bound, tmp);
             }
         }
     }
 
-    /** Sixteen dot products at once: rows i..i+3 of a against rows j..j+3 of b (where {@link #TILE_4X4}). */
-    private static void dots4x4(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
-            int bound, float[] tmp) {
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+    /**
+     * Sixteen dot products at once: rows i..i+3 of a against rows j..j+3 of b (where {@link #TILE_4X4}), over the
+     * first part (a0, b0: k0 long, whole vectors) and on over the second (a1, b1: k1 long, its vectors up to bound).
+     */
+    private static void dots4x4(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
+            float[] out, int i, int j, int m, int bound1, float[] tmp) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
-        for (int t = 0; t < bound; t += L) {
-            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
-            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
-            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
-            FloatVector w3 = FloatVector.fromArray(S, b, b3 + t);
-            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+        // the first part, then on into the second: two loops written out (one loop over both parts kept the
+        // accumulators boxed, 20x slower)
+        if (k0 > 0) {   // gemmBT: no first part
+            int ar0 = i * k0, ar1 = ar0 + k0, ar2 = ar1 + k0, ar3 = ar2 + k0;
+            int br0 = j * k0, br1 = br0 + k0, br2 = br1 + k0, br3 = br2 + k0;
+            for (int t = 0; t < k0; t += L) {
+                FloatVector w0 = FloatVector.fromArray(S, b0, br0 + t);
+                FloatVector w1 = FloatVector.fromArray(S, b0, br1 + t);
+                FloatVector w2 = FloatVector.fromArray(S, b0, br2 + t);
+                FloatVector w3 = FloatVector.fromArray(S, b0, br3 + t);
+                FloatVector x = FloatVector.fromArray(S, a0, ar0 + t);
+                s00 = x.fma(w0, s00);
+                s01 = x.fma(w1, s01);
+                s02 = x.fma(w2, s02);
+                s03 = x.fma(w3, s03);
+                x = FloatVector.fromArray(S, a0, ar1 + t);
+                s10 = x.fma(w0, s10);
+                s11 = x.fma(w1, s11);
+                s12 = x.fma(w2, s12);
+                s13 = x.fma(w3, s13);
+                x = FloatVector.fromArray(S, a0, ar2 + t);
+                s20 = x.fma(w0, s20);
+                s21 = x.fma(w1, s21);
+                s22 = x.fma(w2, s22);
+                s23 = x.fma(w3, s23);
+                x = FloatVector.fromArray(S, a0, ar3 + t);
+                s30 = x.fma(w0, s30);
+                s31 = x.fma(w1, s31);
+                s32 = x.fma(w2, s32);
+                s33 = x.fma(w3, s33);
+            }
+        }
+        int ar0 = i * k1, ar1 = ar0 + k1, ar2 = ar1 + k1, ar3 = ar2 + k1;
+        int br0 = j * k1, br1 = br0 + k1, br2 = br1 + k1, br3 = br2 + k1;
+        for (int t = 0; t < bound1; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b1, br0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b1, br1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b1, br2 + t);
+            FloatVector w3 = FloatVector.fromArray(S, b1, br3 + t);
+            FloatVector x = FloatVector.fromArray(S, a1, ar0 + t);
             s00 = x.fma(w0, s00);
             s01 = x.fma(w1, s01);
             s02 = x.fma(w2, s02);
             s03 = x.fma(w3, s03);
-            x = FloatVector.fromArray(S, a, a1 + t);
+            x = FloatVector.fromArray(S, a1, ar1 + t);
             s10 = x.fma(w0, s10);
             s11 = x.fma(w1, s11);
             s12 = x.fma(w2, s12);
             s13 = x.fma(w3, s13);
-            x = FloatVector.fromArray(S, a, a2 + t);
+            x = FloatVector.fromArray(S, a1, ar2 + t);
             s20 = x.fma(w0, s20);
             s21 = x.fma(w1, s21);
             s22 = x.fma(w2, s22);
             s23 = x.fma(w3, s23);
-            x = FloatVector.fromArray(S, a, a3 + t);
+            x = FloatVector.fromArray(S, a1, ar3 + t);
             s30 = x.fma(w0, s30);
             s31 = x.fma(w1, s31);
             s32 = x.fma(w2, s32);
@@ -403,33 +451,59 @@ final class VectorSimd extends Simd {
         s32.intoArray(tmp, 14 * L);
         s33.intoArray(tmp, 15 * L);
         lanes16(tmp, true);
-        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 4);
+        finishBlock(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 4);
     }
 
-    /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b. */
-    private static void dots4x3(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
-            int bound, float[] tmp) {
-        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
-        int b0 = j * k, b1 = b0 + k, b2 = b1 + k;
+    /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b, over both parts (see dots4x4). */
+    private static void dots4x3(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
+            float[] out, int i, int j, int m, int bound1, float[] tmp) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
-        for (int t = 0; t < bound; t += L) {
-            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
-            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
-            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
-            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+        // both parts, as in dots4x4
+        if (k0 > 0) {   // gemmBT: no first part
+            int ar0 = i * k0, ar1 = ar0 + k0, ar2 = ar1 + k0, ar3 = ar2 + k0;
+            int br0 = j * k0, br1 = br0 + k0, br2 = br1 + k0;
+            for (int t = 0; t < k0; t += L) {
+                FloatVector w0 = FloatVector.fromArray(S, b0, br0 + t);
+                FloatVector w1 = FloatVector.fromArray(S, b0, br1 + t);
+                FloatVector w2 = FloatVector.fromArray(S, b0, br2 + t);
+                FloatVector x = FloatVector.fromArray(S, a0, ar0 + t);
+                s00 = x.fma(w0, s00);
+                s01 = x.fma(w1, s01);
+                s02 = x.fma(w2, s02);
+                x = FloatVector.fromArray(S, a0, ar1 + t);
+                s10 = x.fma(w0, s10);
+                s11 = x.fma(w1, s11);
+                s12 = x.fma(w2, s12);
+                x = FloatVector.fromArray(S, a0, ar2 + t);
+                s20 = x.fma(w0, s20);
+                s21 = x.fma(w1, s21);
+                s22 = x.fma(w2, s22);
+                x = FloatVector.fromArray(S, a0, ar3 + t);
+                s30 = x.fma(w0, s30);
+                s31 = x.fma(w1, s31);
+                s32 = x.fma(w2, s32);
+            }
+        }
+        int ar0 = i * k1, ar1 = ar0 + k1, ar2 = ar1 + k1, ar3 = ar2 + k1;
+        int br0 = j * k1, br1 = br0 + k1, br2 = br1 + k1;
+        for (int t = 0; t < bound1; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b1, br0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b1, br1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b1, br2 + t);
+            FloatVector x = FloatVector.fromArray(S, a1, ar0 + t);
             s00 = x.fma(w0, s00);
             s01 = x.fma(w1, s01);
             s02 = x.fma(w2, s02);
-            x = FloatVector.fromArray(S, a, a1 + t);
+            x = FloatVector.fromArray(S, a1, ar1 + t);
             s10 = x.fma(w0, s10);
             s11 = x.fma(w1, s11);
             s12 = x.fma(w2, s12);
-            x = FloatVector.fromArray(S, a, a2 + t);
+            x = FloatVector.fromArray(S, a1, ar2 + t);
             s20 = x.fma(w0, s20);
             s21 = x.fma(w1, s21);
             s22 = x.fma(w2, s22);
-            x = FloatVector.fromArray(S, a, a3 + t);
+            x = FloatVector.fromArray(S, a1, ar3 + t);
             s30 = x.fma(w0, s30);
             s31 = x.fma(w1, s31);
             s32 = x.fma(w2, s32);
@@ -447,7 +521,7 @@ final class VectorSimd extends Simd {
         s31.intoArray(tmp, 10 * L);
         s32.intoArray(tmp, 11 * L);
         lanes16(tmp, false);
-        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 3);
+        finishBlock(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 3);
     }
 
     /** Lanes 0..3 of a shuffled vector: the even (or odd) lanes of one vector, then (lanes 4..7) of the next. */
@@ -508,34 +582,42 @@ final class VectorSimd extends Simd {
                 .intoArray(t, L);
     }
 
-    /** The 4 x width sums of a dots block, from tmp[0, 4 width) ({@link #lanes16}): scalar code, its own method (gemm). */
-    private static void finishBlock(float[] tmp, float[] a, float[] b, float[] bias, float[] out, int i, int j, int k,
-            int m, int bound, int width) {
+    /**
+     * The 4 x width sums of a dots block, from tmp[0, 4 width) ({@link #lanes16}), the second part's tail and the
+     * bias: scalar code, its own method (gemm).
+     */
+    private static void finishBlock(float[] tmp, float[] a1, float[] b1, float[] bias, float[] out, int i, int j,
+            int k1, int m, int bound1, int k0, int width) {
         for (int q = 0; q < 4; q++) {
-            int ao = (i + q) * k, o = (i + q) * m + j;
+            int ao = (i + q) * k1, o = (i + q) * m + j;
             for (int p = 0; p < width; p++) {
-                out[o + p] = finish(tmp[width * q + p], a, ao, b, (j + p) * k, bias, j + p, k, bound);
+                out[o + p] = finish(tmp[width * q + p], a1, ao, b1, (j + p) * k1, bias, j + p, k1, k0 + bound1);
             }
         }
     }
 
-    private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound, float[] tmp) {
+    private static float dot1(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias, int i,
+            int j, int bound1, float[] tmp) {
         FloatVector s = FloatVector.zero(S);
-        for (int t = 0; t < bound; t += L) {
-            s = FloatVector.fromArray(S, a, i * k + t).fma(FloatVector.fromArray(S, b, j * k + t), s);
+        for (int t = 0; t < k0; t += L) {
+            s = FloatVector.fromArray(S, a0, i * k0 + t).fma(FloatVector.fromArray(S, b0, j * k0 + t), s);
+        }
+        for (int t = 0; t < bound1; t += L) {
+            s = FloatVector.fromArray(S, a1, i * k1 + t).fma(FloatVector.fromArray(S, b1, j * k1 + t), s);
         }
         s.intoArray(tmp, 0);
-        return finish(lanes(tmp, 0), a, i * k, b, j * k, bias, j, k, bound);
+        return finish(lanes(tmp, 0), a1, i * k1, b1, j * k1, bias, j, k1, k0 + bound1);
     }
 
     /**
-     * The lanes' sum (added in a fixed order from the scratch array), then the tail t >= bound, then the bias.
-     * Vectors never cross a method call here: a vector passed to a method the JIT does not inline is boxed.
+     * The lanes' sum (added in a fixed order from the scratch array; none when no whole vector was summed), then
+     * the tail t >= k - k % L of the second part, then the bias. Vectors never cross a method call here: a vector
+     * passed to a method the JIT does not inline is boxed.
      */
     private static float finish(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
-            int bound) {
-        float s = bound > 0 ? lanes : 0f;
-        for (int t = bound; t < k; t++) {
+            int vectorLength) {
+        float s = vectorLength > 0 ? lanes : 0f;
+        for (int t = k - k % L; t < k; t++) {
             s = Math.fma(a[ao + t], b[bo + t], s);
         }
         return bias != null ? s + bias[j] : s;

@@ -130,6 +130,51 @@ class SimdTest {
         }
     }
 
+    /**
+     * gemmBT2 over rows cut in two (a = [a0 | a1], b = [b0 | b1]) gives gemmBT's bits on the joined arrays, on each
+     * implementation: cuts at 0, 8 and 104 (the notebook's 200 units as two threads hold them), second parts with and
+     * without a tail, 4 x 4, 4 x 3 and single dot products, row ranges not starting at 0; and refuses a first part
+     * that is not whole vectors.
+     */
+    @ParameterizedTest(name = "k0={0} k1={1}")
+    @CsvSource({"0, 200", "8, 1", "8, 19", "104, 96", "96, 104", "16, 0", "256, 256", "48, 52"})
+    void gemmBTInTwoPartsIsGemmBTOnTheJoinedRows(int k0, int k1) {
+        int k = k0 + k1;
+        for (Simd s : VECTOR == null ? new Simd[] {SCALAR} : new Simd[] {SCALAR, VECTOR}) {
+            for (int m : new int[] {1, 3, 27, 30}) {
+                for (int n : new int[] {1, 5, 16, 32}) {
+                    Random r = new Random(k * 100_000 + m * 100 + n);
+                    float[] a = rand(r, n * k), b = rand(r, m * k), bias = rand(r, m);
+                    float[] a0 = new float[n * k0], a1 = new float[n * k1], b0 = new float[m * k0], b1 = new float[m * k1];
+                    cut(a, n, k0, k1, a0, a1);
+                    cut(b, m, k0, k1, b0, b1);
+                    for (int from = 0; from <= Math.min(4, n - 1); from += 4) {
+                        for (float[] bb : new float[][] {bias, null}) {
+                            float[] want = new float[n * m], got = new float[n * m];
+                            java.util.Arrays.fill(want, 7f);
+                            java.util.Arrays.fill(got, 7f);
+                            s.gemmBT(a, b, bb, want, from, n, k, m);
+                            s.gemmBT2(a0, a1, b0, b1, bb, got, from, n, k0, k1, m);
+                            assertThat(got).as("%s %dx(%d+%d)x%d rows from %d, bias %b", s.name(), n, k0, k1, m, from,
+                                    bb != null).isEqualTo(want);
+                        }
+                    }
+                }
+            }
+            float[] x = new float[12];
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.gemmBT2(x, x, x, x, null, x, 0, 1, 4, 8, 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("first part's length 4");
+        }
+    }
+
+    /** Rows of [rows, k0 + k1] cut into [rows, k0] and [rows, k1]. */
+    private static void cut(float[] x, int rows, int k0, int k1, float[] x0, float[] x1) {
+        for (int i = 0; i < rows; i++) {
+            System.arraycopy(x, i * (k0 + k1), x0, i * k0, k0);
+            System.arraycopy(x, i * (k0 + k1) + k0, x1, i * k1, k1);
+        }
+    }
+
     /** Panel p of packBT holds columns c = min(8p, m - w).. of b^T as [k, w], w = min(8, m). */
     @Test
     void packBTCutsBTransposedIntoPanels() {
