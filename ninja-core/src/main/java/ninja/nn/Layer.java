@@ -48,6 +48,14 @@ public interface Layer {
          */
         Tensor backward(Tensor dout);
 
+        /**
+         * The parameter gradients of {@link #backward} alone, for a caller that computes dx itself (a step that keeps
+         * a layer's units on two threads, {@link UnitSplitStep}). Default: the whole backward, its dx unused.
+         */
+        default void backwardParams(Tensor dout) {
+            backward(dout);
+        }
+
         /** After a training forward: fold the batch statistics into the running ones (no-op for most layers). */
         default void commit() {
         }

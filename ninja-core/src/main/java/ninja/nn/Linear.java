@@ -58,6 +58,11 @@ public final class Linear implements Layer {
         return this;
     }
 
+    /** Whether {@link #transposedPlans} was asked for. */
+    public boolean hasTransposedPlans() {
+        return transposed;
+    }
+
     public int fanIn() {
         return fanIn;
     }
@@ -157,10 +162,7 @@ public final class Linear implements Layer {
         @Override
         public Tensor backward(Tensor dout) {
             float[] d = dout.data();
-            Kernels.matmulAT(x.data(), d, weight.grad.data(), rows, fanIn, fanOut);
-            if (bias != null) {
-                Kernels.sumRows(d, bias.grad.data(), rows, fanOut);
-            }
+            backwardParams(dout);
             if (packedW == null) {
                 Kernels.matmulBT(d, weight.value.data(), null, dx.data(), rows, fanOut, fanIn);
             } else {
@@ -169,6 +171,15 @@ public final class Linear implements Layer {
                 Kernels.matmulBTPacked(d, packedW, null, dx.data(), rows, fanOut, fanIn);
             }
             return dx;
+        }
+
+        /** dweight = x^T @ dout, dbias = sum_rows(dout). */
+        @Override
+        public void backwardParams(Tensor dout) {
+            Kernels.matmulAT(x.data(), dout.data(), weight.grad.data(), rows, fanIn, fanOut);
+            if (bias != null) {
+                Kernels.sumRows(dout.data(), bias.grad.data(), rows, fanOut);
+            }
         }
 
         @Override

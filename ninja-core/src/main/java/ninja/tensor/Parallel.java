@@ -28,12 +28,14 @@ public final class Parallel implements AutoCloseable {
     private final Thread[] workers;
     private final Parallel previous;
     // the job: written by the owner before it publishes a new generation (volatile), read by the workers after
-    /** Which kernel a job runs: gemm, gemmBT, or gemmBTPacked (b as Kernels.packBT packs it). */
-    private enum Kind { GEMM, GEMM_BT, GEMM_BT_PACKED }
+    /** Which kernel a job runs: gemm, gemmBT, gemmBTPacked (b as Kernels.packBT packs it), or the parts of a task. */
+    private enum Kind { GEMM, GEMM_BT, GEMM_BT_PACKED, PARTS }
 
     private Kind kind;
     private float[] a, b, bias, out;
     private int aRow, aCol, rows, inner, cols;
+    private java.util.function.IntConsumer parts;    // a PARTS job: parts.accept(0 .. threads-1)
+    private boolean inParts;                 // the owner is running a part: its kernels stay on its thread
     private final int chunks;                // row ranges per matmul: a few per thread, so a late thread takes less
     private volatile long generation;
     private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
@@ -51,7 +53,8 @@ public final class Parallel implements AutoCloseable {
         this.workers = new Thread[threads - 1];
         this.chunks = 2 * threads;
         for (int w = 0; w < workers.length; w++) {
-            workers[w] = new Thread(this::work, "ninja-kernels-" + (w + 1));
+            int self = w + 1;
+            workers[w] = new Thread(() -> work(self), "ninja-kernels-" + self);
             workers[w].setDaemon(true);
             workers[w].start();
         }
@@ -88,8 +91,11 @@ public final class Parallel implements AutoCloseable {
         return threads;
     }
 
-    /** How many matmuls were split so far (for tests: a split that never happens would pass them trivially). */
-    long splits() {
+    /**
+     * How many jobs (matmuls, sets of parts) went to the threads so far (for tests: a split that never happens would
+     * pass them trivially).
+     */
+    public long splits() {
         return generation;
     }
 
@@ -99,13 +105,13 @@ public final class Parallel implements AutoCloseable {
     }
 
     /** The calling thread's split, or null when it runs everything alone. */
-    static Parallel current() {
+    public static Parallel current() {
         return CURRENT.get();
     }
 
     /** {@link Simd#gemm} over all rows, split by rows. */
     void gemm(float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows, int inner, int cols) {
-        if ((long) rows * inner * cols < MIN_MACS || rows < 8 || !choose()) {
+        if (inParts || (long) rows * inner * cols < MIN_MACS || rows < 8 || !choose()) {
             SIMD.gemm(a, aRow, aCol, b, bias, out, 0, rows, inner, cols);
             return;
         }
@@ -115,7 +121,7 @@ public final class Parallel implements AutoCloseable {
 
     /** {@link Simd#gemmBT} over all rows, split by rows. */
     void gemmBT(float[] a, float[] b, float[] bias, float[] out, int n, int k, int m) {
-        if ((long) n * k * m < MIN_MACS || n < 8 || !choose()) {
+        if (inParts || (long) n * k * m < MIN_MACS || n < 8 || !choose()) {
             SIMD.gemmBT(a, b, bias, out, 0, n, k, m);
             return;
         }
@@ -125,12 +131,84 @@ public final class Parallel implements AutoCloseable {
 
     /** {@link Simd#gemmBTPacked} over all rows, split by rows (the same cut as gemmBT). */
     void gemmBTPacked(float[] a, float[] bP, float[] bias, float[] out, int n, int k, int m) {
-        if ((long) n * k * m < MIN_MACS || n < 8 || !choose()) {
+        if (inParts || (long) n * k * m < MIN_MACS || n < 8 || !choose()) {
             SIMD.gemmBTPacked(a, bP, bias, out, 0, n, k, m);
             return;
         }
         set(Kind.GEMM_BT_PACKED, a, 0, 0, bP, bias, out, n, k, m);
         run();
+    }
+
+    /**
+     * Runs {@code part.accept(0)} .. {@code part.accept(threads - 1)}, part i on thread i (0: this one) when that
+     * thread is free, and returns when all are done; with {@code split} false, or where a thread is late, this thread
+     * runs the parts itself, in order. The parts must touch disjoint data (then their bits do not depend on who runs
+     * them); their kernels run on the thread that runs the part. The consumer is kept by the caller (no allocation).
+     */
+    public void forEachPart(java.util.function.IntConsumer part, boolean split) {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("Parallel.forEachPart from a thread that does not own it");
+        }
+        inParts = true;
+        try {
+            if (!split) {
+                for (int i = 0; i < threads; i++) {
+                    part.accept(i);
+                }
+                return;
+            }
+            this.kind = Kind.PARTS;
+            this.parts = part;
+            long g = generation + 1;
+            done.set(0);
+            claims.set(g << 16);
+            generation = g;
+            int mine = runParts(g, 0);
+            for (int spins = 0; mine + done.get() < threads; spins++) {
+                if (spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            this.parts = null;
+            Throwable t = failure;
+            if (t != null) {
+                failure = null;
+                throw new IllegalStateException("a kernel thread failed", t);
+            }
+        } finally {
+            inParts = false;
+        }
+    }
+
+    /**
+     * Whether the next unit of split work (a step of {@link #forEachPart} parts) should be split: always when not
+     * adaptive, else as the current window of the adaptive timing says (see {@link #choose}).
+     */
+    public boolean splitNext() {
+        return choose();
+    }
+
+    /** Claims thread self's own part of job g first, then any part still unclaimed; returns how many it ran. */
+    private int runParts(long g, int self) {
+        int ran = 0;
+        for (int q = 0; q < threads; q++) {
+            int part = (self + q) % threads;
+            long bit = 1L << part;
+            for (;;) {
+                long c = claims.get();
+                if (c >>> 16 != g || (c & bit) != 0) {
+                    break;
+                }
+                if (claims.compareAndSet(c, c | bit)) {
+                    parts.accept(part);
+                    ran++;
+                    break;
+                }
+            }
+        }
+        return ran;
     }
 
     // Adaptive mode: windows of WINDOW matmuls are timed from start to start, so a window's time holds all the
@@ -254,10 +332,11 @@ public final class Parallel implements AutoCloseable {
             case GEMM_BT_PACKED -> SIMD.gemmBTPacked(a, b, bias, out, lo, hi, inner, cols);
             case GEMM_BT -> SIMD.gemmBT(a, b, bias, out, lo, hi, inner, cols);
             case GEMM -> SIMD.gemm(a, aRow, aCol, b, bias, out, lo, hi, inner, cols);
+            case PARTS -> throw new IllegalStateException("parts are not row ranges");
         }
     }
 
-    private void work() {
+    private void work(int self) {
         long seen = 0;
         while (!closed) {
             long g = generation;
@@ -274,10 +353,10 @@ public final class Parallel implements AutoCloseable {
             seen = g;
             int ran = 0;
             try {
-                ran = runClaims(g);
+                ran = kind == Kind.PARTS ? runParts(g, self) : runClaims(g);
             } catch (Throwable t) {
                 failure = t;
-                ran = chunks;   // counted as done: the caller stops waiting and throws
+                ran = kind == Kind.PARTS ? threads : chunks;   // counted as done: the caller stops waiting and throws
             }
             done.addAndGet(ran);
         }
