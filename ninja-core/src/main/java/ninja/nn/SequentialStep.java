@@ -1,6 +1,7 @@
 package ninja.nn;
 
 import ninja.data.Batch;
+import ninja.tensor.Parallel;
 import ninja.tensor.Tensor;
 
 /**
@@ -19,6 +20,9 @@ public final class SequentialStep {
     private final CrossEntropyLoss loss;
     private final Tensor xb;            // [B, block] the contexts as floats (the Embedding's indices)
     private final StepBackward backward; // null: the layers' own backward
+    private final boolean unitSplit;    // the model is the notebook MLP's shape that UnitSplitStep cuts
+    private UnitSplitStep split;        // made at the first step on two threads
+    private boolean splitHolds;         // the parameters live in split's parts now (else in the plans' layouts)
 
     public SequentialStep(Sequential model, int batchSize, int blockSize) {
         this(model, batchSize, blockSize, null);
@@ -36,10 +40,25 @@ public final class SequentialStep {
                     + ", not to [batch, vocab] logits");
         }
         this.loss = new CrossEntropyLoss(batchSize, out[1]);
+        this.unitSplit = backward == null && UnitSplitStep.fits(model, batchSize, blockSize);
     }
 
     /** Forward, backward, SGD update, running statistics; returns the batch loss before the update. */
     public float step(Batch b, float lr) {
+        Parallel p = unitSplit ? Parallel.current() : null;
+        if (p != null && p.threads() == 2) {
+            // two threads on the notebook MLP: each owns half the hidden units (UnitSplitStep), the same bits
+            if (!splitHolds) {
+                plan.sync();
+                if (split == null) {
+                    split = new UnitSplitStep(model, xb.dim(0), xb.dim(1));
+                }
+                split.reload();
+                splitHolds = true;
+            }
+            return split.step(p, contexts(b), b.yb(), lr);
+        }
+        leaveSplit();
         float l = run(b);
         plan.update(lr);
         plan.commit();
@@ -51,6 +70,7 @@ public final class SequentialStep {
      * keeps of its own are written back). Running statistics stay.
      */
     public float forwardBackward(Batch b) {
+        leaveSplit();
         float l = run(b);
         plan.sync();
         return l;
@@ -58,17 +78,32 @@ public final class SequentialStep {
 
     /** Writes what the plans keep in their own layout back into the parameters; call before reading them. */
     public void syncParameters() {
-        plan.sync();
+        if (splitHolds) {
+            split.sync();
+        } else {
+            plan.sync();
+        }
+    }
+
+    /** Re-reads the parameters after they were changed from outside (a checkpoint loaded into them). */
+    public void reload() {
+        plan.reload();
+        if (splitHolds) {
+            split.reload();
+        }
+    }
+
+    /** Back from the split's parts to the plans: the parameters written back, the plans' layouts re-read. */
+    private void leaveSplit() {
+        if (splitHolds) {
+            split.sync();
+            plan.reload();
+            splitHolds = false;
+        }
     }
 
     private float run(Batch b) {
-        float[] x = xb.data();
-        if (b.xb().length != x.length) {
-            throw new IllegalArgumentException("batch of " + b.n() + " x " + b.blockSize() + " for a step built for "
-                    + xb.shapeString());
-        }
-        b.contextsInto(x);
-        Tensor logits = plan.forward(xb, true);
+        Tensor logits = plan.forward(contexts(b), true);
         if (backward != null) {
             float l = loss.forward(logits, b.yb());
             backward.backward(plan, xb, b.yb());
@@ -79,7 +114,18 @@ public final class SequentialStep {
         return l;
     }
 
-    /** The plan, to read each layer's activations after a step. */
+    /** The batch's contexts in xb, as floats (the Embedding's indices). */
+    private Tensor contexts(Batch b) {
+        float[] x = xb.data();
+        if (b.xb().length != x.length) {
+            throw new IllegalArgumentException("batch of " + b.n() + " x " + b.blockSize() + " for a step built for "
+                    + xb.shapeString());
+        }
+        b.contextsInto(x);
+        return xb;
+    }
+
+    /** The plan, to read each layer's activations after a step (on one thread). */
     public Sequential.SequentialPlan plan() {
         return plan;
     }

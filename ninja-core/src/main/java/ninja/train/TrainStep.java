@@ -77,6 +77,6 @@ public final class TrainStep {
 
     /** Re-reads {@code p.W2} into the internal transposed copy (after p was changed from outside). */
     public void reload() {
-        step.plan().reload();
+        step.reload();
     }
 }

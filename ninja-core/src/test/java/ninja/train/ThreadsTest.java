@@ -15,13 +15,49 @@ import ninja.tensor.Parallel;
 import ninja.tensor.Tensor;
 import ninja.testing.TestData;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** Training on two threads gives the bits of one thread: the MLP at hidden 512 / batch 256 and the WaveNet. */
+/**
+ * Training on two threads gives the bits of one thread: the MLP (its hidden units cut between the threads,
+ * UnitSplitStep) at the notebook's shape, at hidden 512 / batch 256 and at an odd one (100 units cut 48 + 52, the
+ * second part with a tail below one vector; 30 rows cut 12 + 18), and the WaveNet.
+ */
 class ThreadsTest {
-    @Test
-    void mlpTrainsBitIdenticallyOnTwoThreads() {
-        Config c = Config.named("notebook").with(null, 512, null, 256, null);
+    @ParameterizedTest(name = "hidden {0}, batch {1}")
+    @CsvSource({"200, 32", "512, 256", "100, 30"})
+    void mlpTrainsBitIdenticallyOnTwoThreads(int hidden, int batch) {
+        Config c = Config.named("notebook").with(null, hidden, null, batch, null);
         assertThat(mlp(c, 1)).isEqualTo(mlp(c, 2));
+    }
+
+    /**
+     * Steps on one thread, then two, then one again, the parameters read in between: each hand-over (the plans'
+     * layouts to the split's parts and back) keeps every bit, the gradients too.
+     */
+    @Test
+    void mlpSwitchesBetweenOneAndTwoThreadsWithTheSameBits() {
+        Config c = Config.named("notebook");
+        float[][] once = mlp(c, 1);
+        Parameters p = Parameters.init(c, 27, new TorchGenerator(c.seed()));
+        TrainStep st = new TrainStep(p, c.batchSize());
+        TorchGenerator g = new TorchGenerator(c.seed() + 1);
+        Splits s = Splits.of(TestData.names(), c.blockSize());
+        float[] losses = new float[30];
+        for (int i = 0; i < 30; i++) {
+            if (i % 10 == 5) {
+                st.parameters();
+            }
+            if (i < 10 || i >= 20) {
+                losses[i] = st.step(Batch.draw(s.train(), c.batchSize(), g), 0.1f);
+                continue;
+            }
+            try (Parallel par = Parallel.onThisThread(2)) {
+                losses[i] = st.step(Batch.draw(s.train(), c.batchSize(), g), 0.1f);
+                assertThat(par.splits()).as("steps split over the threads").isEqualTo(4);
+            }
+        }
+        assertThat(withLosses(st.parameters(), losses)).isEqualTo(once);
     }
 
     @Test
@@ -34,12 +70,23 @@ class ThreadsTest {
         TrainStep st = new TrainStep(p, c.batchSize());
         TorchGenerator g = new TorchGenerator(c.seed() + 1);
         Splits s = Splits.of(TestData.names(), c.blockSize());
+        float[] losses = new float[30];
         try (Parallel par = Parallel.onThisThread(threads)) {
             for (int i = 0; i < 30; i++) {
-                st.step(Batch.draw(s.train(), c.batchSize(), g), 0.1f);
+                losses[i] = st.step(Batch.draw(s.train(), c.batchSize(), g), 0.1f);
             }
+            assertThat(par.splits()).as("jobs split over the threads").isEqualTo(threads == 1 ? 0 : 30 * 4);
         }
-        return st.parameters().trainable().stream().map(Tensor::data).toArray(float[][]::new);
+        return withLosses(st.parameters(), losses);
+    }
+
+    /** The trainable tensors, the running statistics and the step losses. */
+    private static float[][] withLosses(Parameters p, float[] losses) {
+        java.util.List<float[]> all = new java.util.ArrayList<>(p.trainable().stream().map(Tensor::data).toList());
+        all.add(p.bnmean.data());
+        all.add(p.bnstd.data());
+        all.add(losses);
+        return all.toArray(float[][]::new);
     }
 
     static float[][] waveNet(int threads) {
