@@ -107,7 +107,10 @@ final class BenchCommand extends ModelCommand {
         if (scaling) {
             return scaling(o, cfg, s);
         }
-        BenchResult r = run(cfg, s, steps, rounds, List.of(threads.resolve(ThreadsOption.flops(cfg))), true, !noTorch);
+        int t = threads.resolve(cfg);
+        // the default (two threads, adaptive) beside the same step on one thread
+        BenchResult r = run(cfg, s, steps, rounds, threads.adaptive() && t > 1 ? List.of(t, 1) : List.of(t), true,
+                !noTorch);
         if (output.json) {
             Json.print(o, r);
             return Main.OK;
@@ -151,7 +154,7 @@ final class BenchCommand extends ModelCommand {
         for (int t : ninjaThreads) {
             TrainStep f = new TrainStep(p0.copy(), cfg.batchSize());
             fused.add(f);
-            loops.add(new Timed(fused.size() == 1 ? "ninja" : "ninja_" + t + "_threads", t,
+            loops.add(new Timed(fused.size() == 1 ? "ninja" : "ninja_" + t + (t == 1 ? "_thread" : "_threads"), t,
                     fused.size() == 1 && ninjaThreads.size() == 1 && threads.adaptive(), 3000, fixed(fusedSteps, 1),
                     i -> f.step(batches[i % BATCHES], LR)));
         }

@@ -12,13 +12,13 @@ import ninja.tensor.Parallel;
 import picocli.CommandLine.Option;
 
 /**
- * {@code --threads N}: how many threads a training step's matmuls use. The results are bit-identical with any
- * number ({@link Parallel}); the default is what is fastest for the shape: one thread for small steps (the notebook's
- * MLP), two from {@link Parallel#MIN_FLOPS_PER_STEP} matmul FLOPs a step on (hidden 512, batch 256, the WaveNet).
+ * {@code --threads N}: how many threads a training step uses. The results are bit-identical with any number
+ * ({@link Parallel}); the default is what is fastest for the shape: two for the MLP (its hidden units cut between the
+ * threads), and for other models two from {@link Parallel#MIN_FLOPS_PER_STEP} matmul FLOPs a step on (the WaveNet).
  */
 final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads for the training step's matmuls (results are the same with any number); default: 1 for small models, 2 from about 4 MFLOP a step (hidden 512, batch 256, the WaveNet), each matmul split only while that measures faster")
+            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them (the MLP's hidden units cut between them; the WaveNet's matmuls by rows), split only while that measures faster")
     Integer threads;
 
     /** The thread count for a step of this many FLOPs: --threads, else the default for the shape. */
@@ -35,7 +35,18 @@ final class ThreadsOption {
      * not pay).
      */
     Parallel open(ModelConfig c) {
-        return Parallel.onThisThread(resolve(c instanceof WaveNetConfig w ? flops(w) : flops((Config) c)), adaptive());
+        return Parallel.onThisThread(c instanceof WaveNetConfig w ? resolve(flops(w)) : resolve((Config) c), adaptive());
+    }
+
+    /**
+     * The thread count for the MLP: --threads, else two (where the machine has them) whenever its hidden units can
+     * be cut between the threads ({@link ninja.nn.UnitSplitStep}: 16 units and 8 rows or more), which measured
+     * faster at every size of {@code bench --scaling} (1.10x-1.83x), the notebook's too; else by its FLOPs.
+     */
+    int resolve(Config c) {
+        int byFlops = resolve(flops(c));
+        return threads == null && c.nHidden() >= 16 && c.batchSize() >= 8
+                ? Math.min(2, Runtime.getRuntime().availableProcessors()) : byFlops;
     }
 
     /** Whether the thread count is the default one, adapted to what pays at run time. */
