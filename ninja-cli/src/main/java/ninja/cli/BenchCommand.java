@@ -176,7 +176,7 @@ final class BenchCommand extends ModelCommand {
         try {
             results = timeInterleaved(loops, nRounds, roundMs / 1000.0, flops);
             // the other loops may have made the JIT recompile shared kernels: 10,000 steps again before measuring
-            alloc = extras ? allocatedPerStep(loops.get(0).step(), 10_000) : -1;
+            alloc = extras ? allocatedPerStep(loops.get(0).step(), 10_000, loops.get(0).threads(), loops.get(0).adaptive()) : -1;
         } finally {
             for (AutoCloseable c : toClose) {
                 try {
@@ -313,20 +313,35 @@ final class BenchCommand extends ModelCommand {
      * Heap bytes this thread allocates per step, over {@code n} steps after {@code n} more (so they run compiled, not
      * in the interpreter with its boxed vectors); -1 where the JVM cannot count them.
      */
-    static long allocatedPerStep(Stepper step, int n) {
+    /**
+     * Bytes allocated per step over n steps (after n to warm), on {@code threads} threads as the loop was timed: the
+     * calling thread's allocations and its split's workers' added up.
+     */
+    static long allocatedPerStep(Stepper step, int n, int threads, boolean adaptive) {
         java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         if (!(mx instanceof com.sun.management.ThreadMXBean sun) || !sun.isThreadAllocatedMemorySupported()) {
             return -1;
         }
-        for (int i = 0; i < n; i++) {
-            step.step(i);
+        try (Parallel p = Parallel.onThisThread(threads, adaptive)) {
+            for (int i = 0; i < n; i++) {
+                step.step(i);
+            }
+            long[] ids = p.threadsRunning().stream().mapToLong(Thread::getId).toArray();
+            long before = allocated(sun, ids);
+            for (int i = 0; i < n; i++) {
+                step.step(i);
+            }
+            return (allocated(sun, ids) - before) / n;
         }
-        long id = Thread.currentThread().getId();
-        long before = sun.getThreadAllocatedBytes(id);
-        for (int i = 0; i < n; i++) {
-            step.step(i);
+    }
+
+    /** The threads' allocated bytes added up, in a plain loop: a stream here would count its own first use. */
+    private static long allocated(com.sun.management.ThreadMXBean sun, long[] ids) {
+        long sum = 0;
+        for (long id : ids) {
+            sum += sun.getThreadAllocatedBytes(id);
         }
-        return (sun.getThreadAllocatedBytes(id) - before) / n;
+        return sum;
     }
 
     /** {@code --scaling --json}: one result per size, the fused step on one and on two threads. */

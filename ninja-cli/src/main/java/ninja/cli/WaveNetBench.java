@@ -60,10 +60,7 @@ final class WaveNetBench {
         } finally {
             torch.forEach(TorchSequentialTrainer::close);
         }
-        long alloc;
-        try (Parallel p = Parallel.onThisThread(threads, c.threads.adaptive())) {
-            alloc = BenchCommand.allocatedPerStep(loops.get(0).step(), 2_000);
-        }
+        long alloc = BenchCommand.allocatedPerStep(loops.get(0).step(), 2_000, threads, c.threads.adaptive());
         // the baseline is autograd, as the notebook trains, when it ran
         BenchResult r = c.result(cfg.summary(), flops, c.rounds, results, alloc, null,
                 results.containsKey("torch_autograd") ? "torch_autograd" : null);

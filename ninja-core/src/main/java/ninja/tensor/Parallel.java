@@ -99,6 +99,13 @@ public final class Parallel implements AutoCloseable {
         return generation;
     }
 
+    /** The threads that run this split's work: the owner first, then the workers (for allocation counts). */
+    public java.util.List<Thread> threadsRunning() {
+        java.util.List<Thread> all = new java.util.ArrayList<>(java.util.List.of(owner));
+        all.addAll(java.util.List.of(workers));
+        return all;
+    }
+
     /** Whether the calling thread's matmuls are split over other threads (an open Parallel of two or more). */
     public static boolean splitsThisThread() {
         return CURRENT.get() != null;
