@@ -90,4 +90,41 @@ class ParallelTest {
         assertThat(Parallel.threadsFor(notebook)).isEqualTo(1);
         assertThat(Parallel.threadsFor(6.0 * 32 * 512 * 57)).isEqualTo(Math.min(2, Runtime.getRuntime().availableProcessors()));
     }
+
+    /**
+     * forEachPart runs each part exactly once and returns after all; split, the parts run on the threads (part 0 on
+     * the owner whenever it is its own to take, a late worker's part on the owner); not split, on the owner in order.
+     * A part that fails on a worker fails the call, and the matmuls inside a part are not split again.
+     */
+    @Test
+    void partsRunOnceEachOnTheThreadsAndFailuresReachTheCaller() {
+        try (Parallel p = Parallel.onThisThread(2)) {
+            for (int round = 0; round < 200; round++) {
+                Thread[] ranOn = new Thread[2];
+                int[] runs = new int[2];
+                long before = p.splits();
+                p.forEachPart(i -> {
+                    runs[i]++;
+                    ranOn[i] = Thread.currentThread();
+                    float[] a = new float[64 * 64], out = new float[64 * 64];
+                    Kernels.matmul(a, a, null, out, 64, 64, 64);   // 262,144 multiply-adds: would be split outside a part
+                }, true);
+                assertThat(runs).containsExactly(1, 1);
+                assertThat(p.splits() - before).as("one job, its matmuls not split again").isEqualTo(1);
+                assertThat(p.threadsRunning()).contains(ranOn[0], ranOn[1]);
+            }
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            p.forEachPart(i -> {
+                assertThat(Thread.currentThread()).isSameAs(p.threadsRunning().get(0));
+                order.add(i);
+            }, false);
+            assertThat(order).containsExactly(0, 1);
+            assertThatThrownBy(() -> p.forEachPart(i -> {
+                if (i == 1) {
+                    throw new ArithmeticException("part 1");
+                }
+            }, true)).satisfies(e -> assertThat(e instanceof ArithmeticException ? e : e.getCause())
+                    .isInstanceOf(ArithmeticException.class).hasMessage("part 1"));   // thrown here, or on the worker
+        }
+    }
 }
