@@ -6,6 +6,7 @@ import ninja.data.ContextDataset;
 import ninja.model.Config;
 import ninja.model.Parameters;
 import ninja.rng.TorchGenerator;
+import ninja.tensor.Parallel;
 import ninja.train.TrainStep;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,9 +18,13 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** A whole fused training step (forward, backward, SGD, running stats) on synthetic batches: steps per second. */
+/**
+ * A whole fused training step (forward, backward, SGD, running stats) on synthetic batches: steps per second, on
+ * one thread and on two (the MLP's hidden units cut between them, UnitSplitStep; the same bits).
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,9 +38,13 @@ public class TrainStepBench {
     @Param({"32"})
     int batch;
 
+    @Param({"1", "2"})
+    int threads;
+
     TrainStep step;
     Batch[] batches;
     int i;
+    Parallel split;
 
     @Setup
     public void setup() {
@@ -58,6 +67,12 @@ public class TrainStepBench {
         for (int k = 0; k < batches.length; k++) {
             batches[k] = Batch.draw(d, batch, g);
         }
+        split = Parallel.onThisThread(threads);   // setup runs on the benchmark's own thread
+    }
+
+    @TearDown
+    public void close() {
+        split.close();
     }
 
     @Benchmark
