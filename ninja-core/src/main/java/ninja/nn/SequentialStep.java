@@ -47,18 +47,35 @@ public final class SequentialStep {
     public float step(Batch b, float lr) {
         Parallel p = unitSplit ? Parallel.current() : null;
         if (p != null && p.threads() == 2) {
-            // two threads on the notebook MLP: each owns half the hidden units (UnitSplitStep), the same bits
-            if (!splitHolds) {
-                plan.sync();
-                if (split == null) {
-                    split = new UnitSplitStep(model, xb.dim(0), xb.dim(1));
+            if (p.splitNext()) {
+                // two threads on the notebook MLP: each owns half the hidden units (UnitSplitStep), the same bits
+                if (!splitHolds) {
+                    plan.sync();
+                    if (split == null) {
+                        split = new UnitSplitStep(model, xb.dim(0), xb.dim(1));
+                    }
+                    split.reload();
+                    splitHolds = true;
                 }
-                split.reload();
-                splitHolds = true;
+                return split.step(p, contexts(b), b.yb(), lr);
             }
-            return split.step(p, contexts(b), b.yb(), lr);
+            // the adaptive timing says one thread pays now (a busy second core): the plain plans, matmuls unsplit
+            leaveSplit();
+            aloneBatch = b;
+            aloneLr = lr;
+            p.alone(aloneStep);
+            return aloneLoss;
         }
         leaveSplit();
+        return plainStep(b, lr);
+    }
+
+    private Batch aloneBatch;           // the step p.alone runs, and what it returns
+    private float aloneLr, aloneLoss;
+    private final Runnable aloneStep = () -> aloneLoss = plainStep(aloneBatch, aloneLr);
+
+    /** The step through the layers' plans. */
+    private float plainStep(Batch b, float lr) {
         float l = run(b);
         plan.update(lr);
         plan.commit();

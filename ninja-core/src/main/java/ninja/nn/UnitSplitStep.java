@@ -128,19 +128,18 @@ public final class UnitSplitStep {
 
     /**
      * One step on contexts {@code x} ([n, block] as floats) and targets {@code y}: forward, backward, SGD with lr,
-     * running statistics; returns the loss before the update. The parts run on p's two threads when p says so
-     * ({@link Parallel#splitNext}), else one after the other here: the same bits either way.
+     * running statistics; returns the loss before the update. The parts run on p's two threads (a part whose thread
+     * is late runs on this one: the same bits either way).
      */
     public float step(Parallel p, Tensor x, int[] y, float lr) {
         this.xb = x;
         this.yb = y;
         this.lr = lr;
-        boolean split = p.splitNext();
-        p.forEachPart(unitsForward, split);
+        p.forEachPart(unitsForward, true);
         pending = false;
-        p.forEachPart(rowsLogits, split);
-        p.forEachPart(unitsBackward, split);
-        p.forEachPart(rowsDembcat, split);
+        p.forEachPart(rowsLogits, true);
+        p.forEachPart(unitsBackward, true);
+        p.forEachPart(rowsDembcat, true);
         pending = true;
         pendingLr = lr;
         Layer.Plan emb = parts[0].emb;          // its indices are this step's (both parts looked them up)

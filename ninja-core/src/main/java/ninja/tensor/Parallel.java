@@ -190,6 +190,20 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
+     * Runs work on this thread alone, its matmuls unsplit and not counted by the adaptive timing: a step the caller
+     * chose not to split ({@link #splitNext} false). The Runnable is kept by the caller (no allocation).
+     */
+    public void alone(Runnable work) {
+        boolean was = inParts;
+        inParts = true;
+        try {
+            work.run();
+        } finally {
+            inParts = was;
+        }
+    }
+
+    /**
      * Whether the next unit of split work (a step of {@link #forEachPart} parts) should be split: always when not
      * adaptive, else as the current window of the adaptive timing says (see {@link #choose}).
      */

@@ -32,6 +32,35 @@ class ThreadsTest {
     }
 
     /**
+     * Adaptive two threads: the first window of 256 steps split, the next two (the probes alone) on the plain plans
+     * with the matmuls unsplit, the fourth split again; 800 steps give one thread's bits, and both ways were taken.
+     */
+    @Test
+    void mlpAdaptiveTwoThreadsGiveOneThreadsBits() {
+        Config c = Config.named("notebook").with(null, 64, null, 16, null);
+        float[][] want = null;
+        for (boolean twoThreads : new boolean[] {false, true}) {
+            Parameters p = Parameters.init(c, 27, new TorchGenerator(c.seed()));
+            TrainStep st = new TrainStep(p, c.batchSize());
+            TorchGenerator g = new TorchGenerator(c.seed() + 1);
+            Splits s = Splits.of(TestData.names(), c.blockSize());
+            float[] losses = new float[800];
+            try (Parallel par = Parallel.onThisThread(twoThreads ? 2 : 1, true)) {
+                for (int i = 0; i < losses.length; i++) {
+                    losses[i] = st.step(Batch.draw(s.train(), c.batchSize(), g), 0.1f);
+                }
+                assertThat(par.splits()).as("steps split").isEqualTo(twoThreads ? (256 + 32) * 4 : 0);
+            }
+            float[][] got = withLosses(st.parameters(), losses);
+            if (want == null) {
+                want = got;
+            } else {
+                assertThat(got).isEqualTo(want);
+            }
+        }
+    }
+
+    /**
      * Steps on one thread, then two, then one again, the parameters read in between: each hand-over (the plans'
      * layouts to the split's parts and back) keeps every bit, the gradients too.
      */
