@@ -54,15 +54,15 @@ final class BenchCommand extends ModelCommand {
     @Option(names = "--no-torch", description = "skip libtorch")
     boolean noTorch;
 
-    @Option(names = "--torch", paramLabel = "MODE", defaultValue = "both",
-            description = "libtorch loop(s) to time: manual (Exercise 4's manual backward in torch ops), autograd, or both (the baseline is the faster); default ${DEFAULT-VALUE}")
-    String torchMode;
+    @Option(names = "--torch", paramLabel = "MODE",
+            description = "libtorch loop(s) to time: manual (Exercise 4's manual backward in torch ops), autograd, or both (the baseline is the faster); default both")
+    String torchMode;                   // null: both (not given, so that a --torch with nothing to time is refused)
 
     @Option(names = "--scaling", description = "sweep hidden 64..2048 (batch 32) and batch 32..1024 (hidden 200); write a chart")
     boolean scaling;
 
-    @Option(names = "--out", paramLabel = "PNG", defaultValue = "scaling.png", description = "chart file for --scaling; default ${DEFAULT-VALUE}")
-    Path out;
+    @Option(names = "--out", paramLabel = "PNG", description = "chart file for --scaling; default scaling.png")
+    Path out;                           // null: scaling.png
 
     @Option(names = "--layers", description = "where a step's time goes: each layer's forward, backward and update, timed over --steps steps (default: --rounds x --round-ms)")
     boolean layers;
@@ -90,6 +90,13 @@ final class BenchCommand extends ModelCommand {
             throw new Errors.UserError("--steps, --rounds and --round-ms must be at least 1");
         }
         torchModes(); // reject a bad --torch before any work
+        if (torchMode != null && (noTorch || layers)) {
+            throw new Errors.UserError("--torch picks the libtorch loops to time, and " + (noTorch ? "--no-torch"
+                    : "--layers (a profile of the layers)") + " times none: leave out one of them");
+        }
+        if (out != null && !scaling) {
+            throw new Errors.UserError("--out names the --scaling chart: add --scaling or leave out --out");
+        }
         if (layers) {
             if (scaling) {
                 throw new Errors.UserError("--layers profiles one model; leave out --scaling");
@@ -226,7 +233,7 @@ final class BenchCommand extends ModelCommand {
     }
 
     TorchTrainer.Mode[] torchModes() {
-        return switch (torchMode) {
+        return switch (torchMode == null ? "both" : torchMode) {
             case "both" -> TorchTrainer.Mode.values();
             case "manual" -> new TorchTrainer.Mode[] {TorchTrainer.Mode.MANUAL};
             case "autograd" -> new TorchTrainer.Mode[] {TorchTrainer.Mode.AUTOGRAD};
@@ -360,11 +367,12 @@ final class BenchCommand extends ModelCommand {
         for (int b : batchSizes) {
             byBatch.add(point(o, base.with(null, 200, null, b, null), s));
         }
-        ScalingChart.write(out, byHidden, byBatch);
+        Path chart = out != null ? out : Path.of("scaling.png");
+        ScalingChart.write(chart, byHidden, byBatch);
         if (output.json) {
-            Json.print(o, new Scaling(byHidden, byBatch, out.toString()));
+            Json.print(o, new Scaling(byHidden, byBatch, chart.toString()));
         } else {
-            o.printf("chart written to %s%n", out);
+            o.printf("chart written to %s%n", chart);
         }
         return Main.OK;
     }

@@ -85,7 +85,10 @@ class BenchCommandTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "--torch fast | ninja: error: --torch must be manual, autograd or both",
-        "--layers --scaling | ninja: error: --layers profiles one model; leave out --scaling"})
+        "--layers --scaling | ninja: error: --layers profiles one model; leave out --scaling",
+        "--layers --torch manual | ninja: error: --torch picks the libtorch loops to time, and --layers (a profile of the layers) times none",
+        "--no-torch --torch autograd | ninja: error: --torch picks the libtorch loops to time, and --no-torch times none",
+        "--out x.png | ninja: error: --out names the --scaling chart: add --scaling or leave out --out"})
     void badOptionsAreUserErrors(String args, String message) {
         StringWriter out = new StringWriter(), err = new StringWriter();
         String[] a = ("bench " + args).split(" ");
