@@ -11,7 +11,8 @@ import ninja.tensor.Tensor;
 /**
  * The notebook MLP's training step on two threads, its hidden units cut in two: each thread owns the units of one
  * part, in arrays of its own (W1's columns, b1, the batchnorm's gain, bias and statistics, W2's rows, and every
- * activation and gradient over those units), so the two cores never write to the same cache line; the two products
+ * activation and gradient over those units), so the cores do not write into each other's cache lines (but for a line
+ * or two where the shared logits, dlogits and dembcat are cut by rows); the two products
  * that add over all units (the logits and dembcat) are cut by rows instead, their dot products running on from one
  * part's arrays into the other's ({@link Simd#gemmBT2}). Bit-identical to {@link SequentialStep} on one thread: every
  * value gets the operations, in the order, of the one-thread step (checked by {@code ThreadsTest}).
