@@ -24,6 +24,167 @@ final class VectorDots {
     }
 
     /**
+     * gemmBT itself: the kernels of one part, kept apart from gemmBT2's (below) since the joined kernels' two loops and
+     * extra arguments made gemmBT 4-8% slower (GemmBest dout @ W^T: 64x256x128 71.2-73.6 us against 66.7-67.8).
+     */
+    static void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
+        int bound = k - k % L;
+        // 4 x 4 blocks where TILE_4X4, then 4 x 3 ones: as many fours as leave a multiple of three (27 = 6*4 + 3)
+        int threes = (4 - m % 4) % 4, m4 = TILE_4X4 && 3 * threes <= m ? m - 3 * threes : 0;
+        int n4 = rowTo - (rowTo - rowFrom) % 4, m3 = m - (m - m4) % 3;
+        float[] tmp = SCRATCH.get();
+        for (int i = rowFrom; i < n4; i += 4) {
+            for (int j = 0; j < m4; j += 4) {
+                dots4x4(a, b, bias, out, i, j, k, m, bound, tmp);
+            }
+            for (int j = m4; j < m3; j += 3) {
+                dots4x3(a, b, bias, out, i, j, k, m, bound, tmp);
+            }
+            for (int q = 0; q < 4; q++) {
+                for (int j = m3; j < m; j++) {
+                    out[(i + q) * m + j] = dot1(a, b, bias, i + q, j, k, bound, tmp);
+                }
+            }
+        }
+        for (int i = n4; i < rowTo; i++) {
+            for (int j = 0; j < m; j++) {
+                out[i * m + j] = dot1(a, b, bias, i, j, k, bound, tmp);
+            }
+        }
+    }
+
+    /** Sixteen dot products at once: rows i..i+3 of a against rows j..j+3 of b (where TILE_4X4). */
+    private static void dots4x4(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
+            int bound, float[] tmp) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
+        for (int t = 0; t < bound; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
+            FloatVector w3 = FloatVector.fromArray(S, b, b3 + t);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            s03 = x.fma(w3, s03);
+            x = FloatVector.fromArray(S, a, a1 + t);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            s13 = x.fma(w3, s13);
+            x = FloatVector.fromArray(S, a, a2 + t);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            s23 = x.fma(w3, s23);
+            x = FloatVector.fromArray(S, a, a3 + t);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+            s33 = x.fma(w3, s33);
+        }
+        s00.intoArray(tmp, 0);
+        s01.intoArray(tmp, L);
+        s02.intoArray(tmp, 2 * L);
+        s03.intoArray(tmp, 3 * L);
+        s10.intoArray(tmp, 4 * L);
+        s11.intoArray(tmp, 5 * L);
+        s12.intoArray(tmp, 6 * L);
+        s13.intoArray(tmp, 7 * L);
+        s20.intoArray(tmp, 8 * L);
+        s21.intoArray(tmp, 9 * L);
+        s22.intoArray(tmp, 10 * L);
+        s23.intoArray(tmp, 11 * L);
+        s30.intoArray(tmp, 12 * L);
+        s31.intoArray(tmp, 13 * L);
+        s32.intoArray(tmp, 14 * L);
+        s33.intoArray(tmp, 15 * L);
+        lanes16(tmp, true);
+        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 4);
+    }
+
+    /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b. */
+    private static void dots4x3(float[] a, float[] b, float[] bias, float[] out, int i, int j, int k, int m,
+            int bound, float[] tmp) {
+        int a0 = i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+        int b0 = j * k, b1 = b0 + k, b2 = b1 + k;
+        FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
+        FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
+        for (int t = 0; t < bound; t += L) {
+            FloatVector w0 = FloatVector.fromArray(S, b, b0 + t);
+            FloatVector w1 = FloatVector.fromArray(S, b, b1 + t);
+            FloatVector w2 = FloatVector.fromArray(S, b, b2 + t);
+            FloatVector x = FloatVector.fromArray(S, a, a0 + t);
+            s00 = x.fma(w0, s00);
+            s01 = x.fma(w1, s01);
+            s02 = x.fma(w2, s02);
+            x = FloatVector.fromArray(S, a, a1 + t);
+            s10 = x.fma(w0, s10);
+            s11 = x.fma(w1, s11);
+            s12 = x.fma(w2, s12);
+            x = FloatVector.fromArray(S, a, a2 + t);
+            s20 = x.fma(w0, s20);
+            s21 = x.fma(w1, s21);
+            s22 = x.fma(w2, s22);
+            x = FloatVector.fromArray(S, a, a3 + t);
+            s30 = x.fma(w0, s30);
+            s31 = x.fma(w1, s31);
+            s32 = x.fma(w2, s32);
+        }
+        s00.intoArray(tmp, 0 * L);
+        s01.intoArray(tmp, 1 * L);
+        s02.intoArray(tmp, 2 * L);
+        s10.intoArray(tmp, 3 * L);
+        s11.intoArray(tmp, 4 * L);
+        s12.intoArray(tmp, 5 * L);
+        s20.intoArray(tmp, 6 * L);
+        s21.intoArray(tmp, 7 * L);
+        s22.intoArray(tmp, 8 * L);
+        s30.intoArray(tmp, 9 * L);
+        s31.intoArray(tmp, 10 * L);
+        s32.intoArray(tmp, 11 * L);
+        lanes16(tmp, false);
+        finishBlock(tmp, a, b, bias, out, i, j, k, m, bound, 3);
+    }
+
+
+    /** The 4 x width sums of a dots block, from tmp[0, 4 width) ({@link #lanes16}): scalar code, its own method (see VectorGemm). */
+    private static void finishBlock(float[] tmp, float[] a, float[] b, float[] bias, float[] out, int i, int j, int k,
+            int m, int bound, int width) {
+        for (int q = 0; q < 4; q++) {
+            int ao = (i + q) * k, o = (i + q) * m + j;
+            for (int p = 0; p < width; p++) {
+                out[o + p] = finish(tmp[width * q + p], a, ao, b, (j + p) * k, bias, j + p, k, bound);
+            }
+        }
+    }
+
+    private static float dot1(float[] a, float[] b, float[] bias, int i, int j, int k, int bound, float[] tmp) {
+        FloatVector s = FloatVector.zero(S);
+        for (int t = 0; t < bound; t += L) {
+            s = FloatVector.fromArray(S, a, i * k + t).fma(FloatVector.fromArray(S, b, j * k + t), s);
+        }
+        s.intoArray(tmp, 0);
+        return finish(lanes(tmp, 0), a, i * k, b, j * k, bias, j, k, bound);
+    }
+
+    /**
+     * The lanes' sum (added in a fixed order from the scratch array), then the tail t >= bound, then the bias.
+     * Vectors never cross a method call here: a vector passed to a method the JIT does not inline is boxed.
+     */
+    private static float finish(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
+            int bound) {
+        float s = bound > 0 ? lanes : 0f;
+        for (int t = bound; t < k; t++) {
+            s = Math.fma(a[ao + t], b[bo + t], s);
+        }
+        return bias != null ? s + bias[j] : s;
+    }
+
+    /**
      * The dot products run over the first part's vectors, then on into the second part's and its tail, the same
      * accumulators throughout: each element gets gemmBT's operations on the joined rows (k0 is a multiple of L).
      */
@@ -39,20 +200,20 @@ final class VectorDots {
         float[] tmp = SCRATCH.get();
         for (int i = rowFrom; i < n4; i += 4) {
             for (int j = 0; j < m4; j += 4) {
-                dots4x4(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
+                dots4x4Joined(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
             }
             for (int j = m4; j < m3; j += 3) {
-                dots4x3(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
+                dots4x3Joined(a0, b0, k0, a1, b1, k1, bias, out, i, j, m, bound, tmp);
             }
             for (int q = 0; q < 4; q++) {
                 for (int j = m3; j < m; j++) {
-                    out[(i + q) * m + j] = dot1(a0, b0, k0, a1, b1, k1, bias, i + q, j, bound, tmp);
+                    out[(i + q) * m + j] = dot1Joined(a0, b0, k0, a1, b1, k1, bias, i + q, j, bound, tmp);
                 }
             }
         }
         for (int i = n4; i < rowTo; i++) {
             for (int j = 0; j < m; j++) {
-                out[i * m + j] = dot1(a0, b0, k0, a1, b1, k1, bias, i, j, bound, tmp);
+                out[i * m + j] = dot1Joined(a0, b0, k0, a1, b1, k1, bias, i, j, bound, tmp);
             }
         }
     }
@@ -61,7 +222,7 @@ final class VectorDots {
      * Sixteen dot products at once: rows i..i+3 of a against rows j..j+3 of b (where {@link #TILE_4X4}), over the
      * first part (a0, b0: k0 long, whole vectors) and on over the second (a1, b1: k1 long, its vectors up to bound).
      */
-    private static void dots4x4(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
+    private static void dots4x4Joined(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
             float[] out, int i, int j, int m, int bound1, float[] tmp) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s13 = s00, s20 = s00, s21 = s00, s22 = s00, s23 = s00, s30 = s00, s31 = s00, s32 = s00, s33 = s00;
@@ -142,11 +303,11 @@ final class VectorDots {
         s32.intoArray(tmp, 14 * L);
         s33.intoArray(tmp, 15 * L);
         lanes16(tmp, true);
-        finishBlock(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 4);
+        finishBlockJoined(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 4);
     }
 
     /** Twelve dot products at once: rows i..i+3 of a against rows j..j+2 of b, over both parts (see dots4x4). */
-    private static void dots4x3(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
+    private static void dots4x3Joined(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias,
             float[] out, int i, int j, int m, int bound1, float[] tmp) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
@@ -212,7 +373,7 @@ final class VectorDots {
         s31.intoArray(tmp, 10 * L);
         s32.intoArray(tmp, 11 * L);
         lanes16(tmp, false);
-        finishBlock(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 3);
+        finishBlockJoined(tmp, a1, b1, bias, out, i, j, k1, m, bound1, k0, 3);
     }
 
     /** Lanes 0..3 of a shuffled vector: the even (or odd) lanes of one vector, then (lanes 4..7) of the next. */
@@ -277,17 +438,17 @@ final class VectorDots {
      * The 4 x width sums of a dots block, from tmp[0, 4 width) ({@link #lanes16}), the second part's tail and the
      * bias: scalar code, its own method (see VectorGemm).
      */
-    private static void finishBlock(float[] tmp, float[] a1, float[] b1, float[] bias, float[] out, int i, int j,
+    private static void finishBlockJoined(float[] tmp, float[] a1, float[] b1, float[] bias, float[] out, int i, int j,
             int k1, int m, int bound1, int k0, int width) {
         for (int q = 0; q < 4; q++) {
             int ao = (i + q) * k1, o = (i + q) * m + j;
             for (int p = 0; p < width; p++) {
-                out[o + p] = finish(tmp[width * q + p], a1, ao, b1, (j + p) * k1, bias, j + p, k1, k0 + bound1);
+                out[o + p] = finishJoined(tmp[width * q + p], a1, ao, b1, (j + p) * k1, bias, j + p, k1, k0 + bound1);
             }
         }
     }
 
-    private static float dot1(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias, int i,
+    private static float dot1Joined(float[] a0, float[] b0, int k0, float[] a1, float[] b1, int k1, float[] bias, int i,
             int j, int bound1, float[] tmp) {
         FloatVector s = FloatVector.zero(S);
         for (int t = 0; t < k0; t += L) {
@@ -297,7 +458,7 @@ final class VectorDots {
             s = FloatVector.fromArray(S, a1, i * k1 + t).fma(FloatVector.fromArray(S, b1, j * k1 + t), s);
         }
         s.intoArray(tmp, 0);
-        return finish(lanes(tmp, 0), a1, i * k1, b1, j * k1, bias, j, k1, k0 + bound1);
+        return finishJoined(lanes(tmp, 0), a1, i * k1, b1, j * k1, bias, j, k1, k0 + bound1);
     }
 
     /**
@@ -305,7 +466,7 @@ final class VectorDots {
      * the tail t >= k - k % L of the second part, then the bias. Vectors never cross a method call here: a vector
      * passed to a method the JIT does not inline is boxed.
      */
-    private static float finish(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
+    private static float finishJoined(float lanes, float[] a, int ao, float[] b, int bo, float[] bias, int j, int k,
             int vectorLength) {
         float s = vectorLength > 0 ? lanes : 0f;
         for (int t = k - k % L; t < k; t++) {

@@ -110,7 +110,7 @@ final class VectorSimd extends Simd {
 
     @Override
     public void gemmBT(float[] a, float[] b, float[] bias, float[] out, int rowFrom, int rowTo, int k, int m) {
-        VectorDots.gemmBT2(a, a, b, b, bias, out, rowFrom, rowTo, 0, k, m);   // an empty first part: no time
+        VectorDots.gemmBT(a, b, bias, out, rowFrom, rowTo, k, m);
     }
 
     /** See {@link VectorDots}. */
