@@ -7,6 +7,7 @@ import ninja.model.WaveNetConfig;
 import ninja.nn.Layer;
 import ninja.nn.Linear;
 import ninja.nn.Sequential;
+import ninja.nn.UnitSplitStep;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
 import picocli.CommandLine.Option;
@@ -40,12 +41,12 @@ final class ThreadsOption {
 
     /**
      * The thread count for the MLP: --threads, else two (where the machine has them) whenever its hidden units can
-     * be cut between the threads ({@link ninja.nn.UnitSplitStep}: 16 units and 8 rows or more), which measured
-     * faster at every size of {@code bench --scaling} (1.10x-1.83x), the notebook's too; else by its FLOPs.
+     * be cut between the threads ({@link UnitSplitStep#cuts}), which measured faster at every size of {@code bench
+     * --scaling} (1.10x-1.83x), the notebook's too; else by its FLOPs.
      */
     int resolve(Config c) {
         int byFlops = resolve(flops(c));
-        return threads == null && c.nHidden() >= 16 && c.batchSize() >= 8
+        return threads == null && UnitSplitStep.cuts(c.nHidden(), c.batchSize())
                 ? Math.min(2, Runtime.getRuntime().availableProcessors()) : byFlops;
     }
 

@@ -92,8 +92,12 @@ public final class UnitSplitStep {
             return false;
         }
         int[] flat = ls.get(1).outShape(ls.get(0).outShape(new int[] {batchSize, blockSize}));
-        return flat.length == 2 && !l1.hasTransposedPlans() && l2.hasTransposedPlans() && l1.fanOut() >= 16
-                && batchSize >= 8;
+        return flat.length == 2 && !l1.hasTransposedPlans() && l2.hasTransposedPlans() && cuts(l1.fanOut(), batchSize);
+    }
+
+    /** Whether a hidden layer this wide and a batch this tall are worth cutting: 16 units and 8 rows or more. */
+    public static boolean cuts(int hidden, int batchSize) {
+        return hidden >= 16 && batchSize >= 8;
     }
 
     /** Over the model's own parameters; call {@link #reload} before the first step. */
@@ -136,11 +140,11 @@ public final class UnitSplitStep {
         this.xb = x;
         this.yb = y;
         this.lr = lr;
-        p.forEachPart(unitsForward, true);
+        p.forEachPart(unitsForward);
         pending = false;
-        p.forEachPart(rowsLogits, true);
-        p.forEachPart(unitsBackward, true);
-        p.forEachPart(rowsDembcat, true);
+        p.forEachPart(rowsLogits);
+        p.forEachPart(unitsBackward);
+        p.forEachPart(rowsDembcat);
         pending = true;
         pendingLr = lr;
         Layer.Plan emb = parts[0].emb;          // its indices are this step's (both parts looked them up)
@@ -214,9 +218,7 @@ public final class UnitSplitStep {
             }
             copy(q.b1, b1, q.u0, true);
             copy(q.gain, gain, q.u0, true);
-            copy(q.bias, bias, q.u0, true);
-            copy(q.mean, mean, q.u0, true);
-            copy(q.std, std, q.u0, true);
+            copy(q.bias, bias, q.u0, true);   // bnmean and bnstd: already there, copied after every step
             float[] v = w2.value.data(), g = w2.grad.data();
             for (int j = 0; j < vocab; j++) {
                 for (int c = 0; c < q.h; c++) {

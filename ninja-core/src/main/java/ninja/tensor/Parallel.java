@@ -148,43 +148,21 @@ public final class Parallel implements AutoCloseable {
 
     /**
      * Runs {@code part.accept(0)} .. {@code part.accept(threads - 1)}, part i on thread i (0: this one) when that
-     * thread is free, and returns when all are done; with {@code split} false, or where a thread is late, this thread
-     * runs the parts itself, in order. The parts must touch disjoint data (then their bits do not depend on who runs
-     * them); their kernels run on the thread that runs the part. The consumer is kept by the caller (no allocation).
+     * thread is free, and returns when all are done; a part whose thread is late runs here. The parts must touch
+     * disjoint data (then their bits do not depend on who runs them); their kernels run on the thread that runs the
+     * part. The consumer is kept by the caller (no allocation). Work not to split goes through {@link #alone}.
      */
-    public void forEachPart(java.util.function.IntConsumer part, boolean split) {
+    public void forEachPart(java.util.function.IntConsumer part) {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("Parallel.forEachPart from a thread that does not own it");
         }
         inParts = true;
+        this.kind = Kind.PARTS;
+        this.parts = part;
         try {
-            if (!split) {
-                for (int i = 0; i < threads; i++) {
-                    part.accept(i);
-                }
-                return;
-            }
-            this.kind = Kind.PARTS;
-            this.parts = part;
-            long g = generation + 1;
-            done.set(0);
-            claims.set(g << 16);
-            generation = g;
-            int mine = runParts(g, 0);
-            for (int spins = 0; mine + done.get() < threads; spins++) {
-                if (spins < SPINS) {
-                    Thread.onSpinWait();
-                } else {
-                    Thread.yield();
-                }
-            }
-            this.parts = null;
-            Throwable t = failure;
-            if (t != null) {
-                failure = null;
-                throw new IllegalStateException("a kernel thread failed", t);
-            }
+            await(runParts(publish(), 0), threads);
         } finally {
+            this.parts = null;
             inParts = false;
         }
     }
@@ -204,8 +182,9 @@ public final class Parallel implements AutoCloseable {
     }
 
     /**
-     * Whether the next unit of split work (a step of {@link #forEachPart} parts) should be split: always when not
-     * adaptive, else as the current window of the adaptive timing says (see {@link #choose}).
+     * Whether the next unit of split work (a step of {@link #forEachPart} parts) should be split, or go through
+     * {@link #alone}: always split when not adaptive, else as the current window of the adaptive timing says (see
+     * {@link #choose}).
      */
     public boolean splitNext() {
         return choose();
@@ -301,22 +280,35 @@ public final class Parallel implements AutoCloseable {
      * not depend on who runs which range).
      */
     private void run() {
+        long g = publish();
+        for (Thread w : workers) {
+            LockSupport.unpark(w);
+        }
+        try {
+            await(runClaims(g), chunks);
+        } finally {
+            a = b = bias = out = null;
+        }
+    }
+
+    /** Publishes the job set up in the fields: its claims reset, then the generation the workers wait for. */
+    private long publish() {
         long g = generation + 1;
         done.set(0);
         claims.set(g << 16);
         generation = g;
-        for (Thread w : workers) {
-            LockSupport.unpark(w);
-        }
-        int mine = runClaims(g);
-        for (int spins = 0; mine + done.get() < chunks; spins++) {
+        return g;
+    }
+
+    /** Waits until the workers have run the total - mine pieces this thread did not; rethrows a worker's failure. */
+    private void await(int mine, int total) {
+        for (int spins = 0; mine + done.get() < total; spins++) {
             if (spins < SPINS) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
         }
-        a = b = bias = out = null;
         Throwable t = failure;
         if (t != null) {
             failure = null;

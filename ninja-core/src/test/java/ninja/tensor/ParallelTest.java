@@ -92,9 +92,9 @@ class ParallelTest {
     }
 
     /**
-     * forEachPart runs each part exactly once and returns after all; split, the parts run on the threads (part 0 on
-     * the owner whenever it is its own to take, a late worker's part on the owner); not split, on the owner in order.
-     * A part that fails on a worker fails the call, and the matmuls inside a part are not split again.
+     * forEachPart runs each part exactly once and returns after all, on the threads (part 0 on the owner whenever it
+     * is its own to take, a late worker's part on the owner); alone runs its work on the owner. A part that fails on
+     * a worker fails the call, and the matmuls inside a part or alone are not split again.
      */
     @Test
     void partsRunOnceEachOnTheThreadsAndFailuresReachTheCaller() {
@@ -108,22 +108,25 @@ class ParallelTest {
                     ranOn[i] = Thread.currentThread();
                     float[] a = new float[64 * 64], out = new float[64 * 64];
                     Kernels.matmul(a, a, null, out, 64, 64, 64);   // 262,144 multiply-adds: would be split outside a part
-                }, true);
+                });
                 assertThat(runs).containsExactly(1, 1);
                 assertThat(p.splits() - before).as("one job, its matmuls not split again").isEqualTo(1);
                 assertThat(p.threadsRunning()).contains(ranOn[0], ranOn[1]);
             }
-            java.util.List<Integer> order = new java.util.ArrayList<>();
-            p.forEachPart(i -> {
-                assertThat(Thread.currentThread()).isSameAs(p.threadsRunning().get(0));
-                order.add(i);
-            }, false);
-            assertThat(order).containsExactly(0, 1);
+            java.util.List<Thread> ranAlone = new java.util.ArrayList<>();
+            long before = p.splits();
+            p.alone(() -> {
+                ranAlone.add(Thread.currentThread());
+                float[] a = new float[64 * 64], out = new float[64 * 64];
+                Kernels.matmul(a, a, null, out, 64, 64, 64);
+            });
+            assertThat(ranAlone).containsExactly(p.threadsRunning().get(0));
+            assertThat(p.splits()).as("alone: its matmuls not split").isEqualTo(before);
             assertThatThrownBy(() -> p.forEachPart(i -> {
                 if (i == 1) {
                     throw new ArithmeticException("part 1");
                 }
-            }, true)).satisfies(e -> assertThat(e instanceof ArithmeticException ? e : e.getCause())
+            })).satisfies(e -> assertThat(e instanceof ArithmeticException ? e : e.getCause())
                     .isInstanceOf(ArithmeticException.class).hasMessage("part 1"));   // thrown here, or on the worker
         }
     }
