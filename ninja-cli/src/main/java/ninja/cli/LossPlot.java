@@ -52,38 +52,28 @@ final class LossPlot {
      * training command calibrates, evaluates and samples meanwhile, on the core the chart leaves free).
      */
     static Drawing start(Path file, Metrics m) {
-        Drawing d = new Drawing();
-        Thread t = new Thread(() -> {
-            try {
-                write(file, m);
-                d.done.complete(null);
-            } catch (Throwable e) {
-                d.done.completeExceptionally(e);
-            }
-        }, "ninja-loss-plot");
-        t.setDaemon(true);
-        t.start();
-        return d;
+        return new Drawing(ninja.train.Background.start("ninja-loss-plot", () -> {
+            write(file, m);
+            return null;
+        }));
     }
 
     /** A chart being written by {@link #start}. */
     static final class Drawing {
-        private final java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        private final ninja.train.Background<Void> done;
+
+        private Drawing(ninja.train.Background<Void> done) {
+            this.done = done;
+        }
 
         /** Waits until the chart is written (uninterruptibly); rethrows what writing it threw. */
         void await() throws IOException {
             try {
-                done.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                Throwable t = e.getCause();
-                if (t instanceof IOException io) {
-                    throw io;
-                } else if (t instanceof RuntimeException r) {
-                    throw r;
-                } else if (t instanceof Error r) {
-                    throw r;
-                }
-                throw new IllegalStateException(t);
+                done.await();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
             }
         }
     }

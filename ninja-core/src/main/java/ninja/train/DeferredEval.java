@@ -1,7 +1,5 @@
 package ninja.train;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -18,7 +16,7 @@ final class DeferredEval {
     private final float[] lrs, losses;
     private int buffered;
     private int evalStep = -1;                 // the pending evaluation's step (its steps done), -1: none
-    private CompletableFuture<Double> result;  // the pending evaluation's loss
+    private Background<Double> result;         // the pending evaluation's loss
 
     /** Steps buffered at most (an evaluation takes a few hundred steps' time; beyond this the training thread waits). */
     static final int MAX_BUFFER = 4096;
@@ -35,18 +33,8 @@ final class DeferredEval {
     /** Starts {@code valLoss} as the val loss after {@code stepsDone} steps (an earlier one is passed on first). */
     void start(int stepsDone, DoubleSupplier valLoss) {
         await();
-        CompletableFuture<Double> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(valLoss.getAsDouble());
-            } catch (Throwable e) {
-                f.completeExceptionally(e);
-            }
-        }, "ninja-val-loss");
-        t.setDaemon(true);
         evalStep = stepsDone;
-        result = f;
-        t.start();
+        result = Background.start("ninja-val-loss", valLoss::getAsDouble);
     }
 
     /** A step's report: to the listener now when no evaluation is pending, else after it. */
@@ -78,22 +66,18 @@ final class DeferredEval {
 
     private void deliver() {
         int at = evalStep;
-        CompletableFuture<Double> f = result;
+        Background<Double> f = result;
         evalStep = -1;
         result = null;
         double value;
         try {
-            value = f.join();                  // uninterruptible: the training thread's interrupt stays set
-        } catch (CompletionException e) {
+            value = f.await();                 // uninterruptible: the training thread's interrupt stays set
+        } catch (RuntimeException | Error e) {
             buffered = 0;
-            Throwable t = e.getCause();
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error r) {
-                throw r;
-            }
-            throw new IllegalStateException("the val loss after step " + at + " failed: " + t, t);
+            throw e;
+        } catch (Exception e) {
+            buffered = 0;
+            throw new IllegalStateException("the val loss after step " + at + " failed: " + e, e);
         }
         listener.onEval(at, (float) value);
         for (int i = 0; i < buffered; i++) {
