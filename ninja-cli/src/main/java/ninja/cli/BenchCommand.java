@@ -132,9 +132,15 @@ final class BenchCommand extends ModelCommand {
         return Main.OK;
     }
 
+    /** How long the cores are measured after the rounds ({@link BenchCores}). */
+    static final double CORES_SECONDS = 0.6;
+
     /** The table of loops: best, median, worst, spread, GFLOP/s and the ratio of medians to the baseline. */
     static void print(PrintWriter o, BenchResult r) {
         o.printf("machine: %s%n", r.machine().describe());
+        if (r.cores() != null) {
+            o.printf("cores after the rounds: %s%n", r.cores().describe());
+        }
         o.printf("%-22s %7s %10s %10s %10s %7s %9s %9s%n", "loop", "threads", "best/s", "median/s", "worst/s", "spread",
                 "GFLOP/s", "x " + (r.baseline() == null ? "torch" : r.baseline().replace("torch_", "")));
         BenchResult.Loop base = r.baseline() == null ? null : r.loop(r.baseline());
@@ -222,7 +228,9 @@ final class BenchCommand extends ModelCommand {
             }
         }
         BenchResult.Loop ours = loops.get("ninja"), base = baseline == null ? null : loops.get(baseline);
-        return new BenchResult(config, BenchResult.Machine.here(), flops, nRounds, roundMs / 1000.0, loops, baseline,
+        // what two cores give now, beside what the two-thread loop got (a sweep's points go without: it would double)
+        BenchCores cores = scaling ? null : BenchCores.measure(CORES_SECONDS);
+        return new BenchResult(config, BenchResult.Machine.here(), cores, flops, nRounds, roundMs / 1000.0, loops, baseline,
                 base == null ? null : ours.median() / base.median(), base == null ? null : ours.best() / base.best(),
                 alloc, eval);
     }

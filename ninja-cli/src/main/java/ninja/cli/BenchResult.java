@@ -11,13 +11,14 @@ import java.util.Map;
 import ninja.tensor.Simd;
 
 /**
- * What {@code ./ninja bench} measured, as its {@code --json} prints it: where it ran, then each loop's rounds with
- * best, median, worst and spread, the ratio to the libtorch baseline, the allocation check.
+ * What {@code ./ninja bench} measured, as its {@code --json} prints it: where it ran and what its cores gave just after
+ * the rounds ({@link BenchCores}; null in a sweep's points), then each loop's rounds with best, median, worst and
+ * spread, the ratio to the libtorch baseline, the allocation check.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-record BenchResult(Map<String, Object> config, Machine machine, double flopsPerStep, int rounds, double roundSeconds,
-        Map<String, Loop> loops, String baseline, Double ratio, Double ratioBest, long allocBytesPerStep,
-        Eval eval) {
+record BenchResult(Map<String, Object> config, Machine machine, BenchCores cores, double flopsPerStep, int rounds,
+        double roundSeconds, Map<String, Loop> loops, String baseline, Double ratio, Double ratioBest,
+        long allocBytesPerStep, Eval eval) {
 
     /** One timed loop: steps per second of each round, in the order run. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

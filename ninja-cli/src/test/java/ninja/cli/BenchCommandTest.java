@@ -41,6 +41,9 @@ class BenchCommandTest {
         assertThat(j.get("eval").get("seconds").asDouble()).isPositive();
         assertThat(j.get("config").get("n_hidden").asInt()).isEqualTo(16);
         assertThat(j.get("machine").get("jvm_flags").isArray()).isTrue();
+        // the cores measured after the rounds: a matmul's GFLOP/s, and two at once against one after the other
+        assertThat(j.get("cores").get("core_gflops").asDouble()).isPositive();
+        assertThat(j.get("cores").get("two_core_scaling").asDouble()).isPositive().isLessThan(3);
         assertThat(j.get("loops").has("torch_manual")).isFalse();
         assertThat(j.get("ratio").isNull()).isTrue();
     }
