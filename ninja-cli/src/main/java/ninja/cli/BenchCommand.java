@@ -359,9 +359,12 @@ final class BenchCommand extends ModelCommand {
         return sum;
     }
 
-    /** {@code --scaling --json}: one result per size, the fused step on one and on two threads. */
+    /**
+     * {@code --scaling --json}: one result per size, the fused step on one and on two threads, and what two cores gave
+     * on independent work just after the sweep ({@link BenchCores}).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Scaling(List<BenchResult> byHidden, List<BenchResult> byBatch, String chart) {
+    record Scaling(List<BenchResult> byHidden, List<BenchResult> byBatch, BenchCores cores, String chart) {
     }
 
     private Integer scaling(PrintWriter o, Config base, Splits s) {
@@ -377,9 +380,11 @@ final class BenchCommand extends ModelCommand {
         }
         Path chart = out != null ? out : Path.of("scaling.png");
         ScalingChart.write(chart, byHidden, byBatch);
+        BenchCores cores = BenchCores.measure(CORES_SECONDS);
         if (output.json) {
-            Json.print(o, new Scaling(byHidden, byBatch, chart.toString()));
+            Json.print(o, new Scaling(byHidden, byBatch, cores, chart.toString()));
         } else {
+            o.printf("cores after the sweep: %s%n", cores.describe());
             o.printf("chart written to %s%n", chart);
         }
         return Main.OK;
