@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  */
 final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them (the MLP's hidden units cut between them; the WaveNet's matmuls by rows), split only while that measures faster")
+            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them (the MLP's hidden units cut between them; the WaveNet's batch), split only while that measures faster")
     Integer threads;
 
     /** The thread count for a step of this many FLOPs: --threads, else the default for the shape. */

@@ -140,46 +140,60 @@ public final class BatchNorm1d implements Layer {
 
         @Override
         public Tensor forward(Tensor x, boolean training) {
-            float[] xs = x.data(), o = out.data(), g = gamma.value.data(), b = beta.value.data();
-            float[] mean = training ? xmean : runningMean.value.data();
+            statistics(x.data(), training, 0, dim);
+            normalize(x.data(), training, 0, n);
+            return out;
+        }
+
+        /** Columns [c0, c1): the batch statistics (training) and std = sqrt(var + eps), inv = 1 / std. */
+        private void statistics(float[] xs, boolean training, int c0, int c1) {
+            statistics(xs, training, c0, c1, sum, sumSq);
+        }
+
+        private void statistics(float[] xs, boolean training, int c0, int c1, double[] sum, double[] sumSq) {
             float[] var = training ? xvar : runningVar.value.data();
             if (training) {
                 if (n < 2) {
                     throw new IllegalArgumentException(describe() + ": training needs at least 2 rows for the"
                             + " unbiased variance, got " + n);
                 }
-                batchStatistics(xs);
+                batchStatistics(xs, c0, c1, sum, sumSq);
             }
-            for (int j = 0; j < dim; j++) {
+            for (int j = c0; j < c1; j++) {
                 std[j] = (float) Math.sqrt(var[j] + eps);                    // torch.sqrt(xvar + eps)
                 inv[j] = 1f / std[j];
             }
-            for (int i = 0; i < n; i++) {
-                // xhat = (x - xmean) / sqrt(xvar + eps);  out = gamma * xhat + beta
+        }
+
+        /** Rows [r0, r1): xhat = (x - xmean) / sqrt(xvar + eps);  out = gamma * xhat + beta. */
+        private void normalize(float[] xs, boolean training, int r0, int r1) {
+            float[] o = out.data(), g = gamma.value.data(), b = beta.value.data();
+            float[] mean = training ? xmean : runningMean.value.data();
+            for (int i = r0; i < r1; i++) {
                 Simd.INSTANCE.normalizeDiv(xs, mean, std, g, b, xhat, o, i * dim, dim);
             }
-            return out;
         }
 
         /**
-         * xmean and the unbiased xvar of each column. Sums run in double (torch's CPU var accumulates in double
+         * xmean and the unbiased xvar of columns [c0, c1). Sums run in double (torch's CPU var accumulates in double
          * too), so each statistic is the float nearest the exact one, whatever the order of rows.
          */
-        private void batchStatistics(float[] xs) {
+        private void batchStatistics(float[] xs, int c0, int c1, double[] sum, double[] sumSq) {
             // row by row, so the inner loops run over contiguous memory (and vectorise)
-            java.util.Arrays.fill(sum, 0);
-            java.util.Arrays.fill(sumSq, 0);
+            int len = c1 - c0;
+            java.util.Arrays.fill(sum, c0, c1, 0);
+            java.util.Arrays.fill(sumSq, c0, c1, 0);
             Simd simd = Simd.INSTANCE;
             for (int i = 0; i < n; i++) {
-                simd.addDouble(xs, i * dim, sum, dim);
+                simd.addDouble(xs, i * dim + c0, sum, c0, len);
             }
-            for (int j = 0; j < dim; j++) {
+            for (int j = c0; j < c1; j++) {
                 sum[j] /= n;
             }
             for (int i = 0; i < n; i++) {
-                simd.addSquaredDiffDouble(xs, i * dim, sum, sumSq, dim);
+                simd.addSquaredDiffDouble(xs, i * dim + c0, sum, sumSq, c0, len);
             }
-            for (int j = 0; j < dim; j++) {
+            for (int j = c0; j < c1; j++) {
                 xmean[j] = (float) sum[j];
                 xvar[j] = (float) (sumSq[j] / (n - 1));
             }
@@ -188,9 +202,13 @@ public final class BatchNorm1d implements Layer {
         /** running = (1 - momentum) * running + momentum * batch, as the lecture does under no_grad. */
         @Override
         public void commit() {
+            commit(0, dim);
+        }
+
+        private void commit(int c0, int c1) {
             float keep = (float) (1.0 - (double) momentum), take = momentum;
             float[] rm = runningMean.value.data(), rv = runningVar.value.data();
-            for (int j = 0; j < dim; j++) {
+            for (int j = c0; j < c1; j++) {
                 rm[j] = keep * rm[j] + take * xmean[j];
                 rv[j] = keep * rv[j] + take * xvar[j];
             }
@@ -207,22 +225,105 @@ public final class BatchNorm1d implements Layer {
          */
         @Override
         public Tensor backward(Tensor dout) {
-            float[] d = dout.data(), dg = gamma.grad.data(), db = beta.grad.data(), g = gamma.value.data();
-            java.util.Arrays.fill(dg, 0f);
-            java.util.Arrays.fill(db, 0f);
+            sums(dout.data(), 0, dim, gamma.grad.data(), beta.grad.data());
+            dxRows(dout.data(), 0, n);
+            return dx;
+        }
+
+        /** Columns [c0, c1) of dgamma and dbeta, added up in dg and db (then copied into the grads), and scale. */
+        private void sums(float[] d, int c0, int c1, float[] dg, float[] db) {
+            float[] g = gamma.value.data();
+            java.util.Arrays.fill(dg, c0, c1, 0f);
+            java.util.Arrays.fill(db, c0, c1, 0f);
             Simd simd = Simd.INSTANCE;
             for (int i = 0; i < n; i++) {
-                simd.bnSums(d, xhat, i * dim, dg, db, dim);
+                simd.bnSums(d, xhat, i * dim + c0, dg, db, c0, c1 - c0);
             }
             float fn = n;
-            float bessel = (float) ((double) n / (n - 1));
-            for (int j = 0; j < dim; j++) {
+            for (int j = c0; j < c1; j++) {
                 scale[j] = g[j] * inv[j] / fn;
             }
-            for (int i = 0; i < n; i++) {
-                simd.bnBackwardRow(d, xhat, i * dim, scale, db, dg, fn, bessel, dx.data(), dim);
+            if (dg != gamma.grad.data()) {
+                System.arraycopy(dg, c0, gamma.grad.data(), c0, c1 - c0);
+                System.arraycopy(db, c0, beta.grad.data(), c0, c1 - c0);
             }
-            return dx;
+        }
+
+        /** Rows [r0, r1) of dx. */
+        private void dxRows(float[] d, int r0, int r1) {
+            float fn = n;
+            float bessel = (float) ((double) n / (n - 1));
+            float[] dg = gamma.grad.data(), db = beta.grad.data();
+            for (int i = r0; i < r1; i++) {
+                Simd.INSTANCE.bnBackwardRow(d, xhat, i * dim, scale, db, dg, fn, bessel, dx.data(), dim);
+            }
+        }
+
+        /** Units cut between threads for the statistics and sums, samples for the rest. */
+        @Override
+        public Split split() {
+            int perSample = n / out.dim(0);
+            // each part adds its columns up in arrays of its own: sums written row after row into one shared array
+            // would keep the cache line where the parts meet moving between the cores
+            double[][] sumOf = {new double[dim], new double[dim]}, sumSqOf = {new double[dim], new double[dim]};
+            float[][] dgOf = {new float[dim], new float[dim]}, dbOf = {new float[dim], new float[dim]};
+            return new Split() {
+                private Tensor x, dout;
+
+                @Override
+                public Tensor out(Tensor in) {
+                    x = in;
+                    return out;
+                }
+
+                @Override
+                public Tensor dx(Tensor d) {
+                    dout = d;
+                    return dx;
+                }
+
+                @Override
+                public int columns() {
+                    return dim;
+                }
+
+                @Override
+                public boolean statistics() {
+                    return true;
+                }
+
+                @Override
+                public void forwardColumns(int part, int c0, int c1) {
+                    BatchNormPlan.this.statistics(x.data(), true, c0, c1, sumOf[part], sumSqOf[part]);
+                    commit(c0, c1);
+                }
+
+                @Override
+                public void forwardRows(int s0, int s1) {
+                    normalize(x.data(), true, s0 * perSample, s1 * perSample);
+                }
+
+                @Override
+                public boolean sumsFirst() {
+                    return true;
+                }
+
+                @Override
+                public void backwardColumns(int part, int c0, int c1) {
+                    sums(dout.data(), c0, c1, dgOf[part], dbOf[part]);
+                }
+
+                @Override
+                public void backwardRows(int s0, int s1) {
+                    dxRows(dout.data(), s0 * perSample, s1 * perSample);
+                }
+
+                @Override
+                public void update(float lr, int c0, int c1) {
+                    gamma.sgd(lr, c0, c1);
+                    beta.sgd(lr, c0, c1);
+                }
+            };
         }
 
         @Override

@@ -80,8 +80,13 @@ public final class Embedding implements Layer {
         /** out[r] = weight[IX[r]] for every position r. */
         @Override
         public Tensor forward(Tensor x, boolean training) {
-            float[] idx = x.data(), w = weight.value.data(), o = out.data();
-            for (int r = 0; r < rows; r++) {
+            lookup(x.data(), 0, rows);
+            return out;
+        }
+
+        private void lookup(float[] idx, int r0, int r1) {
+            float[] w = weight.value.data(), o = out.data();
+            for (int r = r0; r < r1; r++) {
                 int v = (int) idx[r];
                 if (v < 0 || v >= vocab || v != idx[r]) {
                     throw new IllegalArgumentException("Embedding(" + vocab + ", " + dim + "): index " + idx[r]
@@ -90,7 +95,6 @@ public final class Embedding implements Layer {
                 ix[r] = v;
                 System.arraycopy(w, v * dim, o, r * dim, dim);
             }
-            return out;
         }
 
         /**
@@ -99,18 +103,70 @@ public final class Embedding implements Layer {
          */
         @Override
         public Tensor backward(Tensor dout) {
-            float[] d = dout.data(), dw = weight.grad.data();
-            java.util.Arrays.fill(dw, 0f);
+            java.util.Arrays.fill(weight.grad.data(), 0f);
+            scatter(dout.data(), 0, dim);
+            return null;
+        }
+
+        /** Columns [c0, c1) of dweight, added over the positions in order (dweight zero there before). */
+        private void scatter(float[] d, int c0, int c1) {
+            float[] dw = weight.grad.data();
             for (int r = 0; r < rows; r++) {
                 // dw[v] += dout[r] as one axpy with a = 1: x * 1 is exact, so each sum is rounded once, as by +=
-                Simd.INSTANCE.axpy(1f, d, r * dim, dw, ix[r] * dim, dim);
+                Simd.INSTANCE.axpy(1f, d, r * dim + c0, dw, ix[r] * dim + c0, c1 - c0);
             }
-            return null;
         }
 
         @Override
         public void update(float lr) {
             weight.sgd(lr);
+        }
+
+        /** Positions cut by samples for the lookup, the embedding's columns for the scatter-add and the update. */
+        @Override
+        public Split split() {
+            int perSample = rows / out.dim(0);
+            return new Split() {
+                private Tensor x, dout;
+
+                @Override
+                public Tensor out(Tensor in) {
+                    x = in;
+                    return out;
+                }
+
+                @Override
+                public Tensor dx(Tensor d) {
+                    dout = d;
+                    return null;
+                }
+
+                @Override
+                public int columns() {
+                    return dim;
+                }
+
+                @Override
+                public void forwardRows(int s0, int s1) {
+                    lookup(x.data(), s0 * perSample, s1 * perSample);
+                }
+
+                @Override
+                public void backwardColumns(int part, int c0, int c1) {
+                    float[] dw = weight.grad.data();
+                    for (int v = 0; v < vocab; v++) {
+                        java.util.Arrays.fill(dw, v * dim + c0, v * dim + c1, 0f);
+                    }
+                    scatter(dout.data(), c0, c1);
+                }
+
+                @Override
+                public void update(float lr, int c0, int c1) {
+                    for (int v = 0; v < vocab; v++) {
+                        weight.sgd(lr, v * dim + c0, v * dim + c1);
+                    }
+                }
+            };
         }
 
         @Override

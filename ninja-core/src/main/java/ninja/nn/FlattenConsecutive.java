@@ -75,6 +75,26 @@ public final class FlattenConsecutive implements Layer {
             public Tensor out() {
                 return out;
             }
+
+            /** Nothing to compute: views. */
+            @Override
+            public Split split() {
+                return new Split() {
+                    @Override
+                    public Tensor out(Tensor x) {
+                        return x.view(outShape);
+                    }
+
+                    @Override
+                    public Tensor dx(Tensor dout) {
+                        return dout.view(in);
+                    }
+
+                    @Override
+                    public void forwardRows(int s0, int s1) {
+                    }
+                };
+            }
         };
     }
 }

@@ -77,6 +77,70 @@ public interface Layer {
 
         /** The output of the last forward (the lecture's {@code layer.out}). */
         Tensor out();
+
+        /**
+         * This plan's work cut for a training step whose batch is split between threads ({@link BatchSplitStep}),
+         * over the plan's own buffers; null where the plan has no such cut (that step then does not run the model).
+         */
+        default Split split() {
+            return null;
+        }
+    }
+
+    /**
+     * A plan's training step in pieces that threads can share ({@link BatchSplitStep}): the work of each output row
+     * that reads only its own sample's rows ("rows", cut by samples), and the sums over all rows of the batch
+     * ("columns", cut along the features they add up: batchnorm's units, the rows of a weight gradient). Each piece
+     * does, for its rows or columns, the operations of {@link Plan#forward} and {@link Plan#backward}, in their
+     * order: run over all rows and columns, the pieces give the plan's bits, however they are cut.
+     */
+    interface Split {
+        /** The tensor the forward rows fill, for input x (kept for the pieces below). */
+        Tensor out(Tensor x);
+
+        /** The tensor the backward rows fill from dout (kept for the pieces below), or null: no input gradient. */
+        Tensor dx(Tensor dout);
+
+        /** How wide this layer's columns are (0: it has none). */
+        default int columns() {
+            return 0;
+        }
+
+        /** Whether the forward rows need {@link #forwardColumns} first (batch statistics). */
+        default boolean statistics() {
+            return false;
+        }
+
+        /**
+         * The batch statistics of columns [c0, c1) (and the running ones); part (0 or 1) says whose: sums added row by
+         * row go into scratch of the part's own.
+         */
+        default void forwardColumns(int part, int c0, int c1) {
+        }
+
+        /** The forward of samples [s0, s1). */
+        void forwardRows(int s0, int s1);
+
+        /** Work that reads only the parameters, before any {@link #backwardRows} (a packed copy of a weight). */
+        default void prepare() {
+        }
+
+        /** Whether the backward rows need {@link #backwardColumns} first; else the sums may run after them. */
+        default boolean sumsFirst() {
+            return false;
+        }
+
+        /** The sums over all rows for columns [c0, c1) (part 0 or 1): parameter gradients, batchnorm's dgamma, dbeta. */
+        default void backwardColumns(int part, int c0, int c1) {
+        }
+
+        /** The backward (dx) of samples [s0, s1). */
+        default void backwardRows(int s0, int s1) {
+        }
+
+        /** SGD on the parameters of columns [c0, c1), after every piece of the step's backward. */
+        default void update(float lr, int c0, int c1) {
+        }
     }
 
     static IllegalArgumentException shapeError(String layer, String want, int[] got) {

@@ -194,6 +194,75 @@ public final class Linear implements Layer {
         public Tensor out() {
             return out;
         }
+
+        /**
+         * Rows of out and dx by samples (dot products of their own rows with the weight), the rows of dweight (its
+         * fan_in) as columns: each is a sum over every row of the batch. The bias's gradient goes with the first.
+         */
+        @Override
+        public Split split() {
+            int perSample = rows / out.dim(0);
+            return new Split() {
+                private Tensor x, dout;
+
+                @Override
+                public Tensor out(Tensor in) {
+                    x = in;
+                    return out;
+                }
+
+                @Override
+                public Tensor dx(Tensor d) {
+                    dout = d;
+                    return dx;
+                }
+
+                @Override
+                public int columns() {
+                    return fanIn;
+                }
+
+                @Override
+                public void forwardRows(int s0, int s1) {
+                    Simd.INSTANCE.gemm(x.data(), fanIn, 1, weight.value.data(), bias == null ? null : bias.value.data(),
+                            out.data(), s0 * perSample, s1 * perSample, fanIn, fanOut);
+                }
+
+                @Override
+                public void prepare() {
+                    if (packedW != null) {
+                        Kernels.packBT(weight.value.data(), fanIn, fanOut, packedW);
+                    }
+                }
+
+                @Override
+                public void backwardRows(int s0, int s1) {
+                    int r0 = s0 * perSample, r1 = s1 * perSample;
+                    if (packedW == null) {
+                        Simd.INSTANCE.gemmBT(dout.data(), weight.value.data(), null, dx.data(), r0, r1, fanOut, fanIn);
+                    } else {
+                        Simd.INSTANCE.gemmBTPacked(dout.data(), packedW, null, dx.data(), r0, r1, fanOut, fanIn);
+                    }
+                }
+
+                /** dweight rows [c0, c1) = x[:, c0:c1]^T @ dout; dbias with the first columns. */
+                @Override
+                public void backwardColumns(int part, int c0, int c1) {
+                    Simd.INSTANCE.gemm(x.data(), 1, fanIn, dout.data(), null, weight.grad.data(), c0, c1, rows, fanOut);
+                    if (bias != null && c0 == 0) {
+                        Kernels.sumRows(dout.data(), bias.grad.data(), rows, fanOut);
+                    }
+                }
+
+                @Override
+                public void update(float lr, int c0, int c1) {
+                    weight.sgd(lr, c0 * fanOut, c1 * fanOut);
+                    if (bias != null && c0 == 0) {
+                        bias.sgd(lr);
+                    }
+                }
+            };
+        }
     }
 
     /** The same layer with the weight kept transposed inside the plan (see {@link #transposedPlans}). */

@@ -31,6 +31,11 @@ public final class Param {
         ninja.tensor.Simd.INSTANCE.axpy(-lr, grad.data(), 0, value.data(), 0, value.numel());
     }
 
+    /** SGD on elements [from, to) only: the same operation on each as {@link #sgd(float)}. */
+    public void sgd(float lr, int from, int to) {
+        ninja.tensor.Simd.INSTANCE.axpy(-lr, grad.data(), from, value.data(), from, to - from);
+    }
+
     public int numel() {
         return value.numel();
     }

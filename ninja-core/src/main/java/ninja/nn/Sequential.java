@@ -117,6 +117,11 @@ public final class Sequential implements Layer {
             return douts[i];
         }
 
+        /** The number of layers. */
+        public int size() {
+            return plans.length;
+        }
+
         /** The plan of layer i, to read its activations ({@code layers[i].out}). */
         public Plan layer(int i) {
             return plans[i];

@@ -23,6 +23,7 @@ public final class SequentialStep {
     private final boolean unitSplit;    // the model is the notebook MLP's shape that UnitSplitStep cuts
     private UnitSplitStep split;        // made at the first step on two threads
     private boolean splitHolds;         // the parameters live in split's parts now (else in the plans' layouts)
+    private final BatchSplitStep batchSplit;   // two threads on other models (the WaveNet), or null: its layers can't
 
     public SequentialStep(Sequential model, int batchSize, int blockSize) {
         this(model, batchSize, blockSize, null);
@@ -41,13 +42,18 @@ public final class SequentialStep {
         }
         this.loss = new CrossEntropyLoss(batchSize, out[1]);
         this.unitSplit = backward == null && UnitSplitStep.fits(model, batchSize, blockSize);
+        this.batchSplit = backward == null && !unitSplit ? BatchSplitStep.of(plan, xb) : null;
     }
 
     /** Forward, backward, SGD update, running statistics; returns the batch loss before the update. */
     public float step(Batch b, float lr) {
-        Parallel p = unitSplit ? Parallel.current() : null;
+        Parallel p = unitSplit || batchSplit != null ? Parallel.current() : null;
         if (p != null && p.threads() == 2) {
-            if (p.splitNext()) {
+            if (batchSplit != null) {
+                if (p.splitNext()) {
+                    return batchSplit.step(p, contexts(b), b.yb(), lr);   // each thread half the samples
+                }
+            } else if (p.splitNext()) {
                 // two threads on the notebook MLP: each owns half the hidden units (UnitSplitStep), the same bits
                 if (!splitHolds) {
                     plan.sync();

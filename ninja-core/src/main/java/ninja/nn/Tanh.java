@@ -60,6 +60,40 @@ public final class Tanh implements Layer {
             public Tensor out() {
                 return out;
             }
+
+            /** Elementwise: all rows. */
+            @Override
+            public Split split() {
+                int perSample = out.numel() / out.dim(0);
+                return new Split() {
+                    private Tensor x, dout;
+
+                    @Override
+                    public Tensor out(Tensor in) {
+                        x = in;
+                        return out;
+                    }
+
+                    @Override
+                    public Tensor dx(Tensor d) {
+                        dout = d;
+                        return dx;
+                    }
+
+                    @Override
+                    public void forwardRows(int s0, int s1) {
+                        int o = s0 * perSample;
+                        Simd.INSTANCE.tanh(x.data(), o, out.data(), o, (s1 - s0) * perSample);
+                    }
+
+                    @Override
+                    public void backwardRows(int s0, int s1) {
+                        int o = s0 * perSample, len = (s1 - s0) * perSample;
+                        System.arraycopy(dout.data(), o, dx.data(), o, len);
+                        Simd.INSTANCE.tanhBackward(out.data(), dx.data(), o, len);
+                    }
+                };
+            }
         };
     }
 

@@ -34,7 +34,7 @@ public final class BatchNormKernels {
         java.util.Arrays.fill(dbngain, 0, h, 0f);
         java.util.Arrays.fill(dbnbias, 0, h, 0f);
         for (int i = 0; i < n; i++) {
-            SIMD.bnSums(dhpreact, bnraw, i * h, dbngain, dbnbias, h);  // dbnbias = sum_0(dhpreact), dbngain = sum_0(dhpreact * bnraw)
+            SIMD.bnSums(dhpreact, bnraw, i * h, dbngain, dbnbias, 0, h);  // dbnbias = sum_0(dhpreact), dbngain = sum_0(dhpreact * bnraw)
         }
         float fn = n;
         float bessel = (float) ((double) n / (n - 1));  // n/(n-1)

@@ -88,11 +88,14 @@ public abstract class Simd {
     public abstract void normalize(float[] x, float[] mean, float[] inv, float[] gain, float[] bias, float[] raw,
             float[] out, int o, int len);
 
-    /** {@code acc[j] += x[xo+j]} in double, for j in [0, len): a row into column sums that round once at the end. */
-    public abstract void addDouble(float[] x, int xo, double[] acc, int len);
+    /**
+     * {@code acc[ao+j] += x[xo+j]} in double, for j in [0, len): a row (or a run of its columns) into column sums that
+     * round once at the end.
+     */
+    public abstract void addDouble(float[] x, int xo, double[] acc, int ao, int len);
 
-    /** {@code d = x[xo+j] - mean[j]} in double, {@code acc[j] += d * d} (product and sum each rounded). */
-    public abstract void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len);
+    /** {@code d = x[xo+j] - mean[ao+j]} in double, {@code acc[ao+j] += d * d} (product and sum each rounded). */
+    public abstract void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int ao, int len);
 
     /**
      * One row of BatchNorm1d's forward: {@code xhat = (x - mean) / std;  out = gain * xhat + bias} (a division,
@@ -104,8 +107,9 @@ public abstract class Simd {
     /** {@code dh = (1 - h^2) * dh} in place: the tanh backward, turning dh into dhpreact. */
     public abstract void tanhBackward(float[] h, float[] dh, int o, int len);
 
-    /** {@code dbnbias[j] += dhpreact[o+j];  dbngain[j] += dhpreact[o+j] * bnraw[o+j]}. */
-    public abstract void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len);
+    /** {@code dbnbias[ao+j] += dhpreact[o+j];  dbngain[ao+j] += dhpreact[o+j] * bnraw[o+j]}. */
+    public abstract void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int ao,
+            int len);
 
     /**
      * One row of the fused batchnorm backward:
@@ -261,17 +265,17 @@ public abstract class Simd {
         }
 
         @Override
-        public void addDouble(float[] x, int xo, double[] acc, int len) {
+        public void addDouble(float[] x, int xo, double[] acc, int ao, int len) {
             for (int j = 0; j < len; j++) {
-                acc[j] += x[xo + j];
+                acc[ao + j] += x[xo + j];
             }
         }
 
         @Override
-        public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len) {
+        public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int ao, int len) {
             for (int j = 0; j < len; j++) {
-                double d = x[xo + j] - mean[j];
-                acc[j] += d * d;
+                double d = x[xo + j] - mean[ao + j];
+                acc[ao + j] += d * d;
             }
         }
 
@@ -294,10 +298,11 @@ public abstract class Simd {
         }
 
         @Override
-        public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len) {
+        public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int ao,
+                int len) {
             for (int j = 0; j < len; j++) {
-                dbnbias[j] += dhpreact[o + j];
-                dbngain[j] += dhpreact[o + j] * bnraw[o + j];
+                dbnbias[ao + j] += dhpreact[o + j];
+                dbngain[ao + j] += dhpreact[o + j] * bnraw[o + j];
             }
         }
 

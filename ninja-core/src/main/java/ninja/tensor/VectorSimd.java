@@ -215,34 +215,35 @@ final class VectorSimd extends Simd {
     }
 
     @Override
-    public void addDouble(float[] x, int xo, double[] acc, int len) {
+    public void addDouble(float[] x, int xo, double[] acc, int ao, int len) {
         int j = 0;
         for (int bound = len - len % L; j < bound; j += L) {
             FloatVector v = FloatVector.fromArray(S, x, xo + j);
             DoubleVector lo = (DoubleVector) v.convert(VectorOperators.F2D, 0);
             DoubleVector hi = (DoubleVector) v.convert(VectorOperators.F2D, 1);
-            lo.add(DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
-            hi.add(DoubleVector.fromArray(D, acc, j + L / 2)).intoArray(acc, j + L / 2);
+            lo.add(DoubleVector.fromArray(D, acc, ao + j)).intoArray(acc, ao + j);
+            hi.add(DoubleVector.fromArray(D, acc, ao + j + L / 2)).intoArray(acc, ao + j + L / 2);
         }
         for (; j < len; j++) {
-            acc[j] += x[xo + j];
+            acc[ao + j] += x[xo + j];
         }
     }
 
     @Override
-    public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int len) {
+    public void addSquaredDiffDouble(float[] x, int xo, double[] mean, double[] acc, int ao, int len) {
         int j = 0;
         for (int bound = len - len % L; j < bound; j += L) {
+            int a = ao + j;
             FloatVector v = FloatVector.fromArray(S, x, xo + j);
-            DoubleVector lo = ((DoubleVector) v.convert(VectorOperators.F2D, 0)).sub(DoubleVector.fromArray(D, mean, j));
+            DoubleVector lo = ((DoubleVector) v.convert(VectorOperators.F2D, 0)).sub(DoubleVector.fromArray(D, mean, a));
             DoubleVector hi = ((DoubleVector) v.convert(VectorOperators.F2D, 1))
-                    .sub(DoubleVector.fromArray(D, mean, j + L / 2));
-            lo.mul(lo).add(DoubleVector.fromArray(D, acc, j)).intoArray(acc, j);
-            hi.mul(hi).add(DoubleVector.fromArray(D, acc, j + L / 2)).intoArray(acc, j + L / 2);
+                    .sub(DoubleVector.fromArray(D, mean, a + L / 2));
+            lo.mul(lo).add(DoubleVector.fromArray(D, acc, a)).intoArray(acc, a);
+            hi.mul(hi).add(DoubleVector.fromArray(D, acc, a + L / 2)).intoArray(acc, a + L / 2);
         }
         for (; j < len; j++) {
-            double d = x[xo + j] - mean[j];
-            acc[j] += d * d;
+            double d = x[xo + j] - mean[ao + j];
+            acc[ao + j] += d * d;
         }
     }
 
@@ -308,16 +309,17 @@ final class VectorSimd extends Simd {
     }
 
     @Override
-    public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int len) {
+    public void bnSums(float[] dhpreact, float[] bnraw, int o, float[] dbngain, float[] dbnbias, int ao, int len) {
         int j = 0;
         for (int bound = len - len % L; j < bound; j += L) {
+            int a = ao + j;
             FloatVector d = FloatVector.fromArray(S, dhpreact, o + j);
-            d.add(FloatVector.fromArray(S, dbnbias, j)).intoArray(dbnbias, j);
-            d.fma(FloatVector.fromArray(S, bnraw, o + j), FloatVector.fromArray(S, dbngain, j)).intoArray(dbngain, j);
+            d.add(FloatVector.fromArray(S, dbnbias, a)).intoArray(dbnbias, a);
+            d.fma(FloatVector.fromArray(S, bnraw, o + j), FloatVector.fromArray(S, dbngain, a)).intoArray(dbngain, a);
         }
         for (; j < len; j++) {
-            dbnbias[j] += dhpreact[o + j];
-            dbngain[j] = Math.fma(dhpreact[o + j], bnraw[o + j], dbngain[j]);
+            dbnbias[ao + j] += dhpreact[o + j];
+            dbngain[ao + j] = Math.fma(dhpreact[o + j], bnraw[o + j], dbngain[ao + j]);
         }
     }
 

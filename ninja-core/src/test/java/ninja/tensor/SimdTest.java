@@ -249,10 +249,10 @@ class SimdTest {
         }
         double[][] sum = new double[2][len], sq = new double[2][len];
         for (int i = 0; i < 3; i++) {
-            SCALAR.addDouble(x, i * len, sum[0], len);
-            VECTOR.addDouble(x, i * len, sum[1], len);
-            SCALAR.addSquaredDiffDouble(x, i * len, dmean, sq[0], len);
-            VECTOR.addSquaredDiffDouble(x, i * len, dmean, sq[1], len);
+            SCALAR.addDouble(x, i * len, sum[0], 0, len);
+            VECTOR.addDouble(x, i * len, sum[1], 0, len);
+            SCALAR.addSquaredDiffDouble(x, i * len, dmean, sq[0], 0, len);
+            VECTOR.addSquaredDiffDouble(x, i * len, dmean, sq[1], 0, len);
         }
         assertThat(sum[1]).isEqualTo(sum[0]);
         assertThat(sq[1]).isEqualTo(sq[0]);

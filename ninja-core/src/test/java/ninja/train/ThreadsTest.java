@@ -89,9 +89,23 @@ class ThreadsTest {
         assertThat(withLosses(st.parameters(), losses)).isEqualTo(once);
     }
 
+    /**
+     * The WaveNet with its batch cut between the threads (BatchSplitStep): parameters, gradients, running statistics
+     * and losses. Besides the notebook's shape: 100 units (their columns cut 48 + 52, the Linear's fan_in 200 as 96 +
+     * 104), an embedding of 10 (too narrow to cut: all on the first part) and 40 samples (cut 16 + 24).
+     */
+    @ParameterizedTest(name = "embd {0}, hidden {1}, block {2}, batch {3}")
+    @CsvSource({"24, 128, 8, 32", "10, 100, 4, 40", "16, 64, 16, 16"})
+    void waveNetTrainsBitIdenticallyOnTwoThreads(int embd, int hidden, int block, int batch) {
+        WaveNetConfig cfg = WaveNetConfig.NOTEBOOK.with(embd, hidden, block, batch, null);
+        assertThat(waveNet(cfg, 2, false, 30)).isEqualTo(waveNet(cfg, 1, false, 30));
+    }
+
+    /** Adaptive: split windows, the probes alone on the plain plans, split again; one thread's bits. */
     @Test
-    void waveNetTrainsBitIdenticallyOnTwoThreads() {
-        assertThat(waveNet(1)).isEqualTo(waveNet(2));
+    void waveNetAdaptiveTwoThreadsGiveOneThreadsBits() {
+        WaveNetConfig cfg = WaveNetConfig.NOTEBOOK.with(8, 32, 8, 16, null);
+        assertThat(waveNet(cfg, 2, true, 800)).isEqualTo(waveNet(cfg, 1, false, 800));
     }
 
     static float[][] mlp(Config c, int threads) {
@@ -118,18 +132,29 @@ class ThreadsTest {
         return all.toArray(float[][]::new);
     }
 
-    static float[][] waveNet(int threads) {
-        WaveNetConfig cfg = WaveNetConfig.NOTEBOOK;
+    /** Steps of the WaveNet; checks that a split on two threads ran (14 phases a step, or 288 steps adaptive). */
+    static float[][] waveNet(WaveNetConfig cfg, int threads, boolean adaptive, int steps) {
         Sequential m = WaveNet.build(cfg, 27, new TorchGenerator(cfg.seed()));
         SequentialStep st = new SequentialStep(m, cfg.batchSize(), cfg.blockSize());
         TorchGenerator g = new TorchGenerator(cfg.seed() + 1);
         Splits s = Splits.of(TestData.names(), cfg.blockSize());
-        try (Parallel par = Parallel.onThisThread(threads)) {
-            for (int i = 0; i < 30; i++) {
-                st.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);
+        float[] losses = new float[steps];
+        try (Parallel par = Parallel.onThisThread(threads, adaptive)) {
+            for (int i = 0; i < steps; i++) {
+                losses[i] = st.step(Batch.draw(s.train(), cfg.batchSize(), g), 0.1f);
             }
+            int phases = 2 + 4 * cfg.levels();
+            long split = threads == 1 ? 0 : (long) (adaptive ? (256 + 32) : steps) * phases;
+            assertThat(par.splits()).as("phases split over the threads").isEqualTo(split);
         }
         st.syncParameters();
-        return m.params().stream().map(q -> q.value.data()).toArray(float[][]::new);
+        java.util.List<float[]> all = new java.util.ArrayList<>();
+        for (ninja.nn.Param q : m.params()) {
+            all.add(q.value.data());
+            all.add(q.grad.data());
+        }
+        m.buffers().forEach(q -> all.add(q.value.data()));
+        all.add(losses);
+        return all.toArray(float[][]::new);
     }
 }
