@@ -21,6 +21,7 @@ import ninja.model.Start;
 import ninja.reference.TorchTrainer;
 import ninja.rng.TorchGenerator;
 import ninja.tensor.Parallel;
+import ninja.tensor.SplitTiming;
 import ninja.tensor.Tensor;
 import ninja.train.Evaluation;
 import ninja.train.TrainStep;
@@ -80,7 +81,15 @@ final class BenchCommand extends ModelCommand {
      * is not enough: a loop still running interpreted takes few steps a second, its kernels then never reach the
      * JIT's thresholds, and its rounds are measured uncompiled), steps per round (0: sized by time).
      */
-    record Timed(String name, int threads, boolean adaptive, int warmSteps, int fixedSteps, Stepper step) {
+    record Timed(String name, int threads, int warmSteps, int fixedSteps, Stepper step, SplitTiming timing) {
+        /** Adaptive: one timing for all the loop's rounds, which go on with its windows as one training run would. */
+        Timed(String name, int threads, boolean adaptive, int warmSteps, int fixedSteps, Stepper step) {
+            this(name, threads, warmSteps, fixedSteps, step, adaptive ? new SplitTiming() : null);
+        }
+
+        boolean adaptive() {
+            return timing != null;
+        }
     }
 
     @Override
@@ -283,7 +292,7 @@ final class BenchCommand extends ModelCommand {
                     continue;
                 }
                 double seconds = pass == 0 ? Math.max(1.0, 2 * roundSeconds) : roundSeconds / 2;
-                try (Parallel p = Parallel.onThisThread(l.threads(), l.adaptive())) {
+                try (Parallel p = Parallel.onThisThread(l.threads(), l.timing())) {
                     long t0 = System.nanoTime();
                     int n0 = next[k];
                     int least = l.fixedSteps() > 0 ? l.fixedSteps() : pass == 0 ? l.warmSteps() : 1;
@@ -298,7 +307,7 @@ final class BenchCommand extends ModelCommand {
         for (int round = 0; round < nRounds; round++) {
             for (int k = 0; k < loops.size(); k++) {
                 Timed l = loops.get(k);
-                try (Parallel p = Parallel.onThisThread(l.threads(), l.adaptive())) {
+                try (Parallel p = Parallel.onThisThread(l.threads(), l.timing())) {
                     long t0 = System.nanoTime();
                     for (int w = 0; w < perRound[k]; w++) {
                         l.step().step(next[k]++);

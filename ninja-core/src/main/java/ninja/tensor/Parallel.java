@@ -43,11 +43,11 @@ public final class Parallel implements AutoCloseable {
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    private final boolean adaptive;
+    private final SplitTiming timing;        // adaptive mode, or null: always split
 
-    private Parallel(int threads, boolean adaptive) {
+    private Parallel(int threads, SplitTiming timing) {
         this.threads = threads;
-        this.adaptive = adaptive;
+        this.timing = timing;
         this.owner = Thread.currentThread();
         this.previous = CURRENT.get();
         this.workers = new Thread[threads - 1];
@@ -74,10 +74,21 @@ public final class Parallel implements AutoCloseable {
      * work holds the cores, a second thread can cost more than it gives.
      */
     public static Parallel onThisThread(int threads, boolean adaptive) {
+        return onThisThread(threads, adaptive ? new SplitTiming() : null);
+    }
+
+    /**
+     * The same, adaptive by a timing that outlives this Parallel (null: not adaptive): a benchmark's rounds, each
+     * with a Parallel of its own, go on with the windows and probes where the round before left them.
+     */
+    public static Parallel onThisThread(int threads, SplitTiming timing) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
-        Parallel p = new Parallel(threads, adaptive);
+        if (timing != null) {
+            timing.resume();
+        }
+        Parallel p = new Parallel(threads, timing);
         CURRENT.set(threads == 1 ? null : p);
         return p;
     }
@@ -211,53 +222,9 @@ public final class Parallel implements AutoCloseable {
         return ran;
     }
 
-    // Adaptive mode: windows of WINDOW matmuls are timed from start to start, so a window's time holds all the
-    // work around its matmuls too (and what a spinning worker costs the rest of the step on a busy machine); four
-    // probe windows (split, alone, alone, split) decide, the winner runs for DECIDED windows, then probes again.
-    private static final int WINDOW = 256, DECIDED = 48;   // WINDOW a power of two (the count wraps by a mask)
-    private long windowStart;
-    private int windowCalls, window = -1;
-    private long nanosSplit, nanosAlone;
-    private boolean splitWins = true, split = true;
-
-    /**
-     * Whether this matmul is split: always when not adaptive, else as the current window says. Kept free of rare
-     * branches: C2 compiles a branch it never saw taken as a trap, and this method is inlined into the callers of
-     * the kernels, so a window's rare branch first taken late (the probes' wrap, every 13,312 matmuls) deoptimised
-     * them, their Vector API code then running interpreted until compiled again (JFR on a loaded machine: three such
-     * deoptimisations in one WaveNet bench run; none in 49 runs since).
-     */
+    /** Whether this matmul (or step of parts) is split: always when not adaptive, else as the timing says. */
     private boolean choose() {
-        if (!adaptive) {
-            return true;
-        }
-        if (windowCalls == 0) {
-            nextWindow();   // once a window: a cold call site, too big for C2 to inline, its branches its own
-        }
-        windowCalls = (windowCalls + 1) & (WINDOW - 1);
-        return split;
-    }
-
-    /** At the start of each window: the time of the one before booked, the probes judged, the next plan set. */
-    private void nextWindow() {
-        long now = System.nanoTime();
-        if (window >= 0 && window < 4) {
-            long dt = now - windowStart;
-            if (window == 0 || window == 3) {
-                nanosSplit += dt;
-            } else {
-                nanosAlone += dt;
-            }
-            if (window == 3) {
-                splitWins = nanosSplit < nanosAlone;
-            }
-        }
-        window = window + 1 >= 4 + DECIDED ? 0 : window + 1;
-        if (window == 0) {
-            nanosSplit = nanosAlone = 0;
-        }
-        windowStart = now;
-        split = window < 4 ? window == 0 || window == 3 : splitWins;
+        return timing == null || timing.choose();
     }
 
     private void set(Kind kind, float[] a, int aRow, int aCol, float[] b, float[] bias, float[] out, int rows,
@@ -384,6 +351,9 @@ public final class Parallel implements AutoCloseable {
         closed = true;
         for (Thread w : workers) {
             LockSupport.unpark(w);
+        }
+        if (timing != null) {
+            timing.pause();
         }
         CURRENT.set(previous);
     }

@@ -130,4 +130,32 @@ class ParallelTest {
                     .isInstanceOf(ArithmeticException.class).hasMessage("part 1"));   // thrown here, or on the worker
         }
     }
+
+    /** The adaptive timing's first probes follow one another: half of each 1,024 units split, no stretch between. */
+    @Test
+    void theFirstThreeProbesRunBackToBack() {
+        try (Parallel p = Parallel.onThisThread(2, true)) {
+            int split = 0;
+            for (int i = 0; i < 3 * 4 * 256; i++) {
+                split += p.splitNext() ? 1 : 0;
+            }
+            assertThat(split).isEqualTo(3 * 2 * 256);
+        }
+    }
+
+    /** A timing handed from Parallel to Parallel (a benchmark's rounds) goes on with its windows. */
+    @Test
+    void aTimingGoesOnAcrossParallels() {
+        SplitTiming t = new SplitTiming();
+        int split = 0;
+        for (int round = 0; round < 4; round++) {
+            try (Parallel p = Parallel.onThisThread(2, t)) {
+                for (int i = 0; i < 200; i++) {
+                    split += p.splitNext() ? 1 : 0;
+                }
+            }
+        }
+        // 800 units as one run: window 0 split (256), windows 1 and 2 alone, window 3 split from unit 768
+        assertThat(split).isEqualTo(256 + 32);
+    }
 }
