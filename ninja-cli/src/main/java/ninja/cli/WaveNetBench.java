@@ -14,6 +14,7 @@ import ninja.nn.SequentialStep;
 import ninja.reference.TorchSequentialTrainer;
 import ninja.reference.TorchTrainer;
 import ninja.tensor.Parallel;
+import ninja.tensor.SplitTiming;
 
 /**
  * {@code ./ninja bench --config wavenet}: our WaveNet step (every layer's hand-written backward, preallocated plans)
@@ -41,8 +42,12 @@ final class WaveNetBench {
             }
             SequentialStep step = new SequentialStep(fresh.get(), cfg.batchSize(), cfg.blockSize());
             boolean first = loops.isEmpty();
+            // the adaptive loop warms up past its timing's first probes (4,096 steps, about two seconds), as a
+            // training run is past them after its first seconds
+            boolean adaptive = first && c.threads.adaptive();
             loops.add(new BenchCommand.Timed(first ? "ninja" : "ninja_" + t + "_thread" + (t == 1 ? "" : "s"), t,
-                    first && c.threads.adaptive(), 500, BenchCommand.fixed(perRound, 1), i -> step.step(batches[i % batches.length], BenchCommand.LR)));
+                    adaptive, adaptive ? SplitTiming.WARM_UNITS + 1024 : 500, BenchCommand.fixed(perRound, 1),
+                    i -> step.step(batches[i % batches.length], BenchCommand.LR)));
         }
         List<TorchSequentialTrainer> torch = new ArrayList<>();
         Map<String, BenchResult.Loop> results;

@@ -15,6 +15,8 @@ package ninja.tensor;
 public final class SplitTiming {
     static final int WINDOW = 256, DECIDED = 48;   // WINDOW a power of two (the count wraps by a mask)
     static final int WARM_PROBES = 3;
+    /** Units (steps) until the probes back to back are done: a benchmark's warm-up should run past them. */
+    public static final int WARM_UNITS = WARM_PROBES * 4 * WINDOW;
     private long windowStart, carried;
     private int windowCalls, window = -1, probes;
     private long nanosSplit, nanosAlone;
