@@ -267,26 +267,7 @@ public final class BatchNorm1d implements Layer {
             // would keep the cache line where the parts meet moving between the cores
             double[][] sumOf = {new double[dim], new double[dim]}, sumSqOf = {new double[dim], new double[dim]};
             float[][] dgOf = {new float[dim], new float[dim]}, dbOf = {new float[dim], new float[dim]};
-            return new Split() {
-                private Tensor x, dout;
-
-                @Override
-                public Tensor out(Tensor in) {
-                    x = in;
-                    return out;
-                }
-
-                @Override
-                public Tensor dx(Tensor d) {
-                    dout = d;
-                    return dx;
-                }
-
-                @Override
-                public int columns() {
-                    return dim;
-                }
-
+            return new SplitBuffers(out, dx, dim) {
                 @Override
                 public boolean statistics() {
                     return true;

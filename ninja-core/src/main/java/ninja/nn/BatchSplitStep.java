@@ -92,11 +92,7 @@ public final class BatchSplitStep {
         for (IntConsumer phase : phases) {
             p.forEachPart(phase);
         }
-        float lossSum = 0f;
-        for (int i = 0; i < n; i++) {
-            lossSum += terms[i];
-        }
-        return lossSum / n;
+        return CrossEntropyKernels.mean(terms, n);
     }
 
     /** Samples [s0, s1) of part u. */

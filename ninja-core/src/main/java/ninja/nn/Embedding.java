@@ -126,26 +126,7 @@ public final class Embedding implements Layer {
         @Override
         public Split split() {
             int perSample = rows / out.dim(0);
-            return new Split() {
-                private Tensor x, dout;
-
-                @Override
-                public Tensor out(Tensor in) {
-                    x = in;
-                    return out;
-                }
-
-                @Override
-                public Tensor dx(Tensor d) {
-                    dout = d;
-                    return null;
-                }
-
-                @Override
-                public int columns() {
-                    return dim;
-                }
-
+            return new SplitBuffers(out, null, dim) {
                 @Override
                 public void forwardRows(int s0, int s1) {
                     lookup(x.data(), s0 * perSample, s1 * perSample);

@@ -202,26 +202,7 @@ public final class Linear implements Layer {
         @Override
         public Split split() {
             int perSample = rows / out.dim(0);
-            return new Split() {
-                private Tensor x, dout;
-
-                @Override
-                public Tensor out(Tensor in) {
-                    x = in;
-                    return out;
-                }
-
-                @Override
-                public Tensor dx(Tensor d) {
-                    dout = d;
-                    return dx;
-                }
-
-                @Override
-                public int columns() {
-                    return fanIn;
-                }
-
+            return new SplitBuffers(out, dx, fanIn) {
                 @Override
                 public void forwardRows(int s0, int s1) {
                     Simd.INSTANCE.gemm(x.data(), fanIn, 1, weight.value.data(), bias == null ? null : bias.value.data(),

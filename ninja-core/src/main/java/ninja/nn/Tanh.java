@@ -65,21 +65,7 @@ public final class Tanh implements Layer {
             @Override
             public Split split() {
                 int perSample = out.numel() / out.dim(0);
-                return new Split() {
-                    private Tensor x, dout;
-
-                    @Override
-                    public Tensor out(Tensor in) {
-                        x = in;
-                        return out;
-                    }
-
-                    @Override
-                    public Tensor dx(Tensor d) {
-                        dout = d;
-                        return dx;
-                    }
-
+                return new SplitBuffers(out, dx, 0) {
                     @Override
                     public void forwardRows(int s0, int s1) {
                         int o = s0 * perSample;

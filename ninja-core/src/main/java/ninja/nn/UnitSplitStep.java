@@ -150,11 +150,7 @@ public final class UnitSplitStep {
         Layer.Plan emb = parts[0].emb;          // its indices are this step's (both parts looked them up)
         emb.backward(dembcat);
         emb.update(lr);
-        float lossSum = 0f;
-        for (int i = 0; i < n; i++) {
-            lossSum += terms[i];
-        }
-        return lossSum / n;
+        return CrossEntropyKernels.mean(terms, n);
     }
 
     private void unitsForward(int u) {

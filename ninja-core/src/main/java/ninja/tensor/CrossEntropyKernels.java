@@ -22,6 +22,15 @@ public final class CrossEntropyKernels {
         return lossSum / n;
     }
 
+    /** The loss from the rows' terms ({@link #rowTerm}), added in row order as {@link #fusedForwardBackward} adds them. */
+    public static float mean(float[] terms, int n) {
+        float lossSum = 0f;
+        for (int i = 0; i < n; i++) {
+            lossSum += terms[i];
+        }
+        return lossSum / n;
+    }
+
     /**
      * Row i of {@link #fusedForwardBackward}: its term of the loss sum, {@code log(sum exp) - (logit_y - max)}, and
      * (dlogits not null) its row of dlogits, divided by the batch size n. Rows are independent: a step may compute
