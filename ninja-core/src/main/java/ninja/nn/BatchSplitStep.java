@@ -139,9 +139,16 @@ public final class BatchSplitStep {
         for (Layer.Split s : splits) {
             rows.add(u -> {
                 if (u == 0) {
-                    s.prepare();      // the step's first phase: only the backward rows read what it writes
+                    s.prepare();      // in the step's first phase; only the backward rows read what it writes
                 }
             });
+        }
+        boolean statistics = false;
+        for (Layer.Split s : splits) {
+            statistics |= s.statistics();
+        }
+        if (!statistics) {
+            add(phases, rows);        // no statistics phase to come before the backward rows: a phase of its own
         }
         for (Layer.Split s : splits) {
             if (s.statistics()) {

@@ -101,6 +101,40 @@ class ThreadsTest {
         assertThat(waveNet(cfg, 2, false, 30)).isEqualTo(waveNet(cfg, 1, false, 30));
     }
 
+    /**
+     * A model without batchnorm (no statistics phase: the last Linear's packed weight, written in the first phase,
+     * must still be ready before any backward row reads it): two threads give one thread's bits, 100 steps.
+     */
+    @Test
+    void aModelWithoutBatchnormTrainsBitIdenticallyOnTwoThreads() {
+        float[][] one = withoutBatchnorm(1), two = withoutBatchnorm(2);
+        assertThat(two).isEqualTo(one);
+    }
+
+    private static float[][] withoutBatchnorm(int threads) {
+        TorchGenerator init = new TorchGenerator(42);
+        Sequential m = new Sequential(java.util.List.of(new ninja.nn.Embedding(27, 10, init),
+                new ninja.nn.FlattenConsecutive(3), new ninja.nn.Linear(30, 50, true, init), new ninja.nn.Tanh(),
+                new ninja.nn.Linear(50, 50, true, init), new ninja.nn.Tanh(), new ninja.nn.Linear(50, 27, true, init)));
+        SequentialStep st = new SequentialStep(m, 32, 3);
+        TorchGenerator g = new TorchGenerator(43);
+        Splits s = Splits.of(TestData.names(), 3);
+        float[] losses = new float[100];
+        try (Parallel par = Parallel.onThisThread(threads)) {
+            for (int i = 0; i < losses.length; i++) {
+                losses[i] = st.step(Batch.draw(s.train(), 32, g), 0.1f);
+            }
+            assertThat(par.splits()).as("phases split").isEqualTo(threads == 1 ? 0 : 100L * 3);
+        }
+        java.util.List<float[]> all = new java.util.ArrayList<>();
+        for (ninja.nn.Param q : m.params()) {
+            all.add(q.value.data());
+            all.add(q.grad.data());
+        }
+        all.add(losses);
+        return all.toArray(float[][]::new);
+    }
+
     /** Adaptive: split windows, the probes alone on the plain plans, split again; one thread's bits. */
     @Test
     void waveNetAdaptiveTwoThreadsGiveOneThreadsBits() {
