@@ -140,16 +140,15 @@ public final class BatchNorm1d implements Layer {
 
         @Override
         public Tensor forward(Tensor x, boolean training) {
-            statistics(x.data(), training, 0, dim);
+            statistics(x.data(), training, 0, dim, sum, sumSq);
             normalize(x.data(), training, 0, n);
             return out;
         }
 
-        /** Columns [c0, c1): the batch statistics (training) and std = sqrt(var + eps), inv = 1 / std. */
-        private void statistics(float[] xs, boolean training, int c0, int c1) {
-            statistics(xs, training, c0, c1, sum, sumSq);
-        }
-
+        /**
+         * Columns [c0, c1): the batch statistics (training; added up in sum and sumSq) and std = sqrt(var + eps),
+         * inv = 1 / std.
+         */
         private void statistics(float[] xs, boolean training, int c0, int c1, double[] sum, double[] sumSq) {
             float[] var = training ? xvar : runningVar.value.data();
             if (training) {

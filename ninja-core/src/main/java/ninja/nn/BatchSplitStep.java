@@ -37,46 +37,51 @@ public final class BatchSplitStep {
     private int[] yb;
     private float lr;
 
-    private BatchSplitStep(Layer.Split[] splits, Tensor xb, int n) {
-        this.n = n;
+    private BatchSplitStep(Layer.Split[] splits, Tensor xb, Tensor logits, Tensor dlogits) {
+        this.n = xb.dim(0);
         this.xb = xb;
-        this.sampleCut = n / 2 & ~7;
-        Tensor t = xb;
-        for (Layer.Split s : splits) {
-            t = s.out(t);
-        }
-        logits = t;
-        vocab = logits.dim(1);
-        dlogits = Tensor.zeros(n, vocab);
-        terms = new float[n];
-        Tensor d = dlogits;
-        for (int i = splits.length - 1; i >= 0; i--) {
-            if (d == null) {
-                throw new IllegalArgumentException("BatchSplitStep: layer " + i + " gets no gradient");
-            }
-            d = splits[i].dx(d);
-        }
+        this.sampleCut = sampleCut(n);
+        this.logits = logits;
+        this.dlogits = dlogits;
+        this.vocab = logits.dim(1);
+        this.terms = new float[n];
         this.phases = schedule(splits);
     }
 
+    /** Where the samples are cut: a multiple of 8 at or under half (under 8: no cut). */
+    private static int sampleCut(int n) {
+        return n / 2 & ~7;
+    }
+
     /**
-     * The step for this plan (of {@code [n, block]} contexts), or null where a layer has no split or the batch is
-     * too small to cut (fewer than 16 samples).
+     * The step for this plan (of {@code [n, block]} contexts), or null where a layer has no split, a layer other
+     * than the first has no input gradient (an Embedding further in: the plain backward stops there), or the batch is
+     * too small to cut (fewer than 16 samples). The layers' splits are given their tensors here, first to last and
+     * back.
      */
     public static BatchSplitStep of(Sequential.SequentialPlan plan, Tensor xb) {
         int n = xb.dim(0);
-        if ((n / 2 & ~7) < 8) {
+        if (sampleCut(n) < 8) {
             return null;
         }
         int count = plan.size();
         Layer.Split[] splits = new Layer.Split[count];
+        Tensor t = xb;
         for (int i = 0; i < count; i++) {
             splits[i] = plan.layer(i).split();
             if (splits[i] == null) {
                 return null;
             }
+            t = splits[i].out(t);
         }
-        return new BatchSplitStep(splits, xb, n);
+        Tensor dlogits = Tensor.zeros(n, t.dim(1)), d = dlogits;
+        for (int i = count - 1; i >= 0; i--) {
+            if (d == null) {
+                return null;
+            }
+            d = splits[i].dx(d);
+        }
+        return new BatchSplitStep(splits, xb, t, dlogits);
     }
 
     /**

@@ -49,11 +49,10 @@ public final class SequentialStep {
     public float step(Batch b, float lr) {
         Parallel p = unitSplit || batchSplit != null ? Parallel.current() : null;
         if (p != null && p.threads() == 2) {
-            if (batchSplit != null) {
-                if (p.splitNext()) {
+            if (p.splitNext()) {
+                if (batchSplit != null) {
                     return batchSplit.step(p, contexts(b), b.yb(), lr);   // each thread half the samples
                 }
-            } else if (p.splitNext()) {
                 // two threads on the notebook MLP: each owns half the hidden units (UnitSplitStep), the same bits
                 if (!splitHolds) {
                     plan.sync();
