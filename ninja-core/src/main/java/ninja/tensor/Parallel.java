@@ -41,7 +41,9 @@ public final class Parallel implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong claims = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
-    private volatile Throwable failure;
+    // the job's first failure (on any thread), rethrown by the owner once every piece claimed has ended
+    private final java.util.concurrent.atomic.AtomicReference<Throwable> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private final SplitTiming timing;        // adaptive mode, or null: always split
 
@@ -171,7 +173,8 @@ public final class Parallel implements AutoCloseable {
         this.kind = Kind.PARTS;
         this.parts = part;
         try {
-            await(runParts(publish(), 0), threads);
+            runParts(publish(), 0);
+            await(threads);
         } finally {
             this.parts = null;
             inParts = false;
@@ -201,9 +204,8 @@ public final class Parallel implements AutoCloseable {
         return choose();
     }
 
-    /** Claims thread self's own part of job g first, then any part still unclaimed; returns how many it ran. */
-    private int runParts(long g, int self) {
-        int ran = 0;
+    /** Claims thread self's own part of job g first, then any part still unclaimed, and runs them. */
+    private void runParts(long g, int self) {
         for (int q = 0; q < threads; q++) {
             int part = (self + q) % threads;
             long bit = 1L << part;
@@ -213,13 +215,38 @@ public final class Parallel implements AutoCloseable {
                     break;
                 }
                 if (claims.compareAndSet(c, c | bit)) {
-                    parts.accept(part);
-                    ran++;
+                    piece(g, part);
                     break;
                 }
             }
         }
-        return ran;
+    }
+
+    /**
+     * Runs piece i of job g (a part, or a range of rows) and counts it done, whether it ends or throws. A failure is
+     * kept for the owner and closes the job: the pieces nobody has claimed yet are claimed here and counted done
+     * without running, so the owner stops waiting as soon as the pieces already running have ended.
+     */
+    private void piece(long g, int i) {
+        try {
+            if (kind == Kind.PARTS) {
+                parts.accept(i);
+            } else {
+                chunk(i);
+            }
+        } catch (Throwable t) {
+            if (!failure.compareAndSet(null, t)) {
+                failure.get().addSuppressed(t);
+            }
+            boolean isParts = kind == Kind.PARTS;
+            long rest = claims.getAndSet(g << 16 | (isParts ? (1L << threads) - 1 : chunks));
+            if (rest >>> 16 == g) {
+                int claimed = isParts ? Long.bitCount(rest & 0xFFFF) : (int) (rest & 0xFFFF);
+                done.addAndGet((isParts ? threads : chunks) - claimed);
+            }
+        } finally {
+            done.incrementAndGet();
+        }
     }
 
     /** Whether this matmul (or step of parts) is split: always when not adaptive, else as the timing says. */
@@ -252,7 +279,8 @@ public final class Parallel implements AutoCloseable {
             LockSupport.unpark(w);
         }
         try {
-            await(runClaims(g), chunks);
+            runClaims(g);
+            await(chunks);
         } finally {
             a = b = bias = out = null;
         }
@@ -267,33 +295,40 @@ public final class Parallel implements AutoCloseable {
         return g;
     }
 
-    /** Waits until the workers have run the total - mine pieces this thread did not; rethrows a worker's failure. */
-    private void await(int mine, int total) {
-        for (int spins = 0; mine + done.get() < total; spins++) {
+    /**
+     * Waits until all total pieces of the job have ended, on whichever thread claimed them, then rethrows the job's
+     * first failure as it was thrown (the others it met added as suppressed): no piece still runs when the caller
+     * sees it, whether the owner's own piece failed or a worker's.
+     */
+    private void await(int total) {
+        for (int spins = 0; done.get() < total; spins++) {
             if (spins < SPINS) {
                 Thread.onSpinWait();
             } else {
                 Thread.yield();
             }
         }
-        Throwable t = failure;
+        Throwable t = failure.getAndSet(null);
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
         if (t != null) {
-            failure = null;
-            throw new IllegalStateException("a kernel thread failed", t);
+            throw new IllegalStateException("a kernel thread failed: " + t, t);
         }
     }
 
-    /** Runs ranges of job g while unclaimed ones are left; returns how many it ran. */
-    private int runClaims(long g) {
-        int ran = 0;
+    /** Runs ranges of job g while unclaimed ones are left. */
+    private void runClaims(long g) {
         for (;;) {
             long c = claims.get();
             if (c >>> 16 != g || (c & 0xFFFF) >= chunks) {
-                return ran;
+                return;
             }
             if (claims.compareAndSet(c, c + 1)) {
-                chunk((int) (c & 0xFFFF));
-                ran++;
+                piece(g, (int) (c & 0xFFFF));
             }
         }
     }
@@ -331,14 +366,11 @@ public final class Parallel implements AutoCloseable {
                 continue;
             }
             seen = g;
-            int ran = 0;
-            try {
-                ran = kind == Kind.PARTS ? runParts(g, self) : runClaims(g);
-            } catch (Throwable t) {
-                failure = t;
-                ran = kind == Kind.PARTS ? threads : chunks;   // counted as done: the caller stops waiting and throws
+            if (kind == Kind.PARTS) {
+                runParts(g, self);
+            } else {
+                runClaims(g);
             }
-            done.addAndGet(ran);
         }
     }
 

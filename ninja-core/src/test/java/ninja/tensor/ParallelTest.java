@@ -126,8 +126,53 @@ class ParallelTest {
                 if (i == 1) {
                     throw new ArithmeticException("part 1");
                 }
-            })).satisfies(e -> assertThat(e instanceof ArithmeticException ? e : e.getCause())
-                    .isInstanceOf(ArithmeticException.class).hasMessage("part 1"));   // thrown here, or on the worker
+            })).isInstanceOf(ArithmeticException.class).hasMessage("part 1");   // as thrown, here or on the worker
+        }
+    }
+
+    /**
+     * A part that fails on the owner while the worker still runs its own: forEachPart returns (throwing the owner's
+     * exception) only after the worker's part has ended, and the next job runs normally. (Returning at once let the
+     * caller go on while a part still wrote its arrays.)
+     */
+    @Test
+    void aFailureOnTheOwnerWaitsForTheWorkersPart() {
+        try (Parallel p = Parallel.onThisThread(2)) {
+            Thread owner = Thread.currentThread();
+            for (int round = 0; round < 20; round++) {
+                java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+                assertThatThrownBy(() -> p.forEachPart(i -> {
+                    if (Thread.currentThread() != owner) {
+                        started.countDown();
+                        sleep(20);
+                        ended.set(true);
+                    } else if (i == 0) {
+                        await(started);   // the worker has its part in hand
+                        throw new ArithmeticException("part 0");
+                    }
+                })).isInstanceOf(ArithmeticException.class).hasMessage("part 0");
+                assertThat(ended).as("round " + round + ": the worker's part had ended").isTrue();
+                int[] runs = new int[2];
+                p.forEachPart(i -> runs[i]++);
+                assertThat(runs).containsExactly(1, 1);
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the worker started").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
