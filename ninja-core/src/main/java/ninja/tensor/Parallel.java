@@ -374,11 +374,14 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Stops the workers and gives the calling thread back its earlier split (if any). */
+    /** Stops the workers and gives the calling thread back its earlier split (if any). Closing twice does nothing. */
     @Override
     public void close() {
         if (Thread.currentThread() != owner) {
             throw new IllegalStateException("close Parallel on the thread that opened it");
+        }
+        if (closed) {
+            return;
         }
         closed = true;
         for (Thread w : workers) {

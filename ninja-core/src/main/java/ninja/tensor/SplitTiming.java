@@ -21,6 +21,7 @@ public final class SplitTiming {
     private int windowCalls, window = -1, probes;
     private long nanosSplit, nanosAlone;
     private boolean splitWins = true, split = true;
+    private boolean inUse;                  // an open Parallel uses it (resumed, not yet paused)
 
     /**
      * Whether this unit is split, as the current window says. Kept free of rare branches: C2 compiles a branch it
@@ -62,11 +63,18 @@ public final class SplitTiming {
 
     /** No Parallel uses this timing from now on: the current window's clock stops. */
     void pause() {
-        carried = System.nanoTime() - windowStart;
+        if (inUse) {
+            inUse = false;
+            carried = System.nanoTime() - windowStart;
+        }
     }
 
-    /** A Parallel uses it again: the window goes on from where it stopped. */
+    /** A Parallel uses it again: the window goes on from where it stopped. One Parallel at a time. */
     void resume() {
+        if (inUse) {
+            throw new IllegalStateException("this SplitTiming already times an open Parallel: close that one first");
+        }
+        inUse = true;
         windowStart = System.nanoTime() - carried;
     }
 }

@@ -12,13 +12,15 @@ import java.util.concurrent.CompletionException;
  */
 public final class Background<T> {
     private final CompletableFuture<T> result = new CompletableFuture<>();
+    private final String name;
 
-    private Background() {
+    private Background(String name) {
+        this.name = name;
     }
 
     /** Starts {@code work} on a new daemon thread named {@code name}. */
     public static <T> Background<T> start(String name, Callable<T> work) {
-        Background<T> b = new Background<>();
+        Background<T> b = new Background<>(name);
         Thread t = new Thread(() -> {
             try {
                 b.result.complete(work.call());
@@ -36,7 +38,10 @@ public final class Background<T> {
         return result.isDone();
     }
 
-    /** Waits for the work; returns its result, or throws what it threw (an Error or exception as it was). */
+    /**
+     * Waits for the work; returns its result, or throws what it threw (an Error or exception as it was; any other
+     * Throwable as the cause of an IllegalStateException naming the work).
+     */
     public T await() throws Exception {
         try {
             return result.join();
@@ -45,7 +50,11 @@ public final class Background<T> {
             if (t instanceof Error err) {
                 throw err;
             }
-            throw (Exception) t;
+            if (t instanceof Exception ex) {
+                throw ex;
+            }
+            // neither: a Throwable of its own kind, thrown past Callable's signature
+            throw new IllegalStateException("background work '" + name + "' failed: " + t, t);
         }
     }
 }

@@ -203,4 +203,26 @@ class ParallelTest {
         // 800 units as one run: window 0 split (256), windows 1 and 2 alone, window 3 split from unit 768
         assertThat(split).isEqualTo(256 + 32);
     }
+
+    /**
+     * A timing serves one open Parallel at a time (a second is refused before any thread starts), and closing a
+     * Parallel twice does nothing: neither the thread's split opened since nor the timing's clock is touched.
+     */
+    @Test
+    void aTimingServesOneParallelAndASecondCloseDoesNothing() {
+        SplitTiming t = new SplitTiming();
+        Parallel first = Parallel.onThisThread(2, t);
+        try {
+            assertThatThrownBy(() -> Parallel.onThisThread(2, t)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already times an open Parallel");
+            assertThat(Parallel.current()).isSameAs(first);
+        } finally {
+            first.close();
+        }
+        try (Parallel second = Parallel.onThisThread(2, t)) {
+            first.close();
+            assertThat(Parallel.current()).as("the split opened after the first close").isSameAs(second);
+        }
+        assertThat(Parallel.current()).isNull();
+    }
 }

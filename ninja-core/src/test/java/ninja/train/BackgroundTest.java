@@ -31,6 +31,19 @@ class BackgroundTest {
         }).await()).isExactlyInstanceOf(OutOfMemoryError.class).hasMessage("big");
     }
 
+    /** A Throwable neither Error nor Exception (thrown past Callable's signature) arrives as a cause, not a cast. */
+    @Test
+    void aThrowableOfItsOwnKindArrivesAsTheCause() {
+        Throwable odd = new Throwable("odd");
+        assertThatThrownBy(() -> Background.start("ninja-odd", () -> sneaky(odd)).await())
+                .isExactlyInstanceOf(IllegalStateException.class).hasMessageContaining("ninja-odd").hasCause(odd);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> Object sneaky(Throwable t) throws T {
+        throw (T) t;
+    }
+
     @Test
     void waitingKeepsTheCallersInterrupt() throws Exception {
         Thread.currentThread().interrupt();
