@@ -124,9 +124,10 @@ final class BenchCommand extends ModelCommand {
             return scaling(o, cfg, s);
         }
         int t = threads.resolve(cfg);
-        // the default (two threads, adaptive) beside the same step on one thread
-        BenchResult r = run(cfg, s, steps, rounds, threads.adaptive() && t > 1 ? List.of(t, 1) : List.of(t), true,
-                !noTorch);
+        // the default beside the same step on the other thread count (one thread, or two where there are two cores)
+        int other = t > 1 ? 1 : Math.min(2, Runtime.getRuntime().availableProcessors());
+        BenchResult r = run(cfg, s, steps, rounds, threads.adaptive() && other != t ? List.of(t, other) : List.of(t),
+                true, !noTorch);
         if (output.json) {
             Json.print(o, r);
             return Main.OK;

@@ -14,12 +14,13 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code --threads N}: how many threads a training step uses. The results are bit-identical with any number
- * ({@link Parallel}); the default is what is fastest for the shape: two for the MLP (its hidden units cut between the
- * threads), and for other models two from {@link Parallel#MIN_FLOPS_PER_STEP} matmul FLOPs a step on (the WaveNet).
+ * ({@link Parallel}); the default is what is fastest for the shape: two from {@link Parallel#MIN_FLOPS_PER_STEP} matmul
+ * FLOPs a step on (the WaveNet; the MLP from hidden 512 or batch 64, its hidden units cut between the threads), one
+ * below (the notebook's MLP), and two only while that measures faster.
  */
 final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them (the MLP's hidden units cut between them; the WaveNet's batch), split only while that measures faster")
+            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them and the step is big enough to gain (the WaveNet's batch cut between them; the MLP's hidden units from hidden 512 or batch 64), split only while that measures faster; 1 for the notebook's MLP")
     Integer threads;
 
     /** The thread count for a step of this many FLOPs: --threads, else the default for the shape. */
@@ -40,14 +41,15 @@ final class ThreadsOption {
     }
 
     /**
-     * The thread count for the MLP: --threads, else two (where the machine has them) whenever its hidden units can
-     * be cut between the threads ({@link UnitSplitStep#cuts}), which measured faster at every size of {@code bench
-     * --scaling} (1.10x-1.83x), the notebook's too; else by its FLOPs.
+     * The thread count for the MLP: --threads, else by its FLOPs as for any model ({@link Parallel#threadsFor}): two
+     * from hidden 512 at batch 32 or batch 64 at hidden 200 on, where its hidden units are cut between the threads
+     * ({@link UnitSplitStep}). The notebook's step (2.2 MFLOP) stays on one: its two-thread split had been the default,
+     * and eight whole default runs against {@code --threads 1} in a row (session 11, README) each took longer, by 1-5 s,
+     * the split's spinning worker taking the core the JIT compiles on in the first seconds and the val losses, which on
+     * one thread run beside the steps, running on the step's thread.
      */
     int resolve(Config c) {
-        int byFlops = resolve(flops(c));
-        return threads == null && UnitSplitStep.cuts(c.nHidden(), c.batchSize())
-                ? Math.min(2, Runtime.getRuntime().availableProcessors()) : byFlops;
+        return resolve(flops(c));
     }
 
     /** Whether the thread count is the default one, adapted to what pays at run time. */
