@@ -15,12 +15,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code --threads N}: how many threads a training step uses. The results are bit-identical with any number
  * ({@link Parallel}); the default is what is fastest for the shape: two from {@link Parallel#MIN_FLOPS_PER_STEP} matmul
- * FLOPs a step on (the WaveNet; the MLP from hidden 512 or batch 64, its hidden units cut between the threads), one
- * below (the notebook's MLP), and two only while that measures faster.
+ * FLOPs a step on (the WaveNet; the MLP from hidden 366 at batch 32 or batch 59 at hidden 200, its hidden units cut
+ * between the threads), one below (the notebook's MLP), and two only while that measures faster.
  */
 final class ThreadsOption {
     @Option(names = "--threads", paramLabel = "N",
-            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them and the step is big enough to gain (the WaveNet's batch cut between them; the MLP's hidden units from hidden 512 or batch 64), split only while that measures faster; 1 for the notebook's MLP")
+            description = "threads for the training step (results are the same with any number); default: 2 where the machine has them and the step is big enough to gain (the WaveNet's batch cut between them; the MLP's hidden units from 4 MFLOP a step, e.g. hidden 366 at batch 32), split only while that measures faster; 1 for the notebook's MLP")
     Integer threads;
 
     /** The thread count for a step of this many FLOPs: --threads, else the default for the shape. */
@@ -42,11 +42,11 @@ final class ThreadsOption {
 
     /**
      * The thread count for the MLP: --threads, else by its FLOPs as for any model ({@link Parallel#threadsFor}): two
-     * from hidden 512 at batch 32 or batch 64 at hidden 200 on, where its hidden units are cut between the threads
-     * ({@link UnitSplitStep}). The notebook's step (2.2 MFLOP) stays on one: its two-thread split had been the default,
-     * and eight whole default runs against {@code --threads 1} in a row (session 11, README) each took longer, by 1-5 s,
-     * the split's spinning worker taking the core the JIT compiles on in the first seconds and the val losses, which on
-     * one thread run beside the steps, running on the step's thread.
+     * from 6 n H (block*embd + 27) >= 4e6 on (hidden 366 at batch 32, batch 59 at hidden 200), where its hidden units
+     * are cut between the threads ({@link UnitSplitStep}). The notebook's step (2.2 MFLOP) stays on one: its
+     * two-thread split had been the default, and eight whole default runs against {@code --threads 1} in a row
+     * (session 11, README) each took longer, by 1-5 s, the split's spinning worker taking the core the JIT compiles on
+     * in the first seconds and the val losses, which on one thread run beside the steps, running on the step's thread.
      */
     int resolve(Config c) {
         return resolve(flops(c));

@@ -18,6 +18,10 @@ class ThreadsOptionTest {
         "200, 32, false",   // the notebook: 2.19 MFLOP a step
         "64, 32, false",    // the lecture's config
         "256, 32, false",   // 2.80 MFLOP
+        "365, 32, false",   // 3.99 MFLOP: the edges of 4e6
+        "366, 32, true",
+        "200, 58, false",
+        "200, 59, true",
         "512, 32, true",    // 5.60 MFLOP
         "200, 64, true",    // 4.38 MFLOP
         "200, 256, true",
